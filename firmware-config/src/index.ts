@@ -1,0 +1,6 @@
+export * from './load.js'
+export * from './provision/provision.js'
+export * from './provision/stationCsv.js'
+export * from './provision/writeBundle.js'
+export * from './schema/registry.js'
+export * from './schema/stationConfig.js'

@@ -1,0 +1,107 @@
+import { readFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { toWireErrors, type WireError } from '@ejia/protocol'
+import type { Static, TSchema } from 'typebox'
+import { Compile } from 'typebox/compile'
+import { Value } from 'typebox/value'
+import { Registry } from './schema/registry.js'
+import { StationConfig } from './schema/stationConfig.js'
+
+/** A config or registry file that cannot be used, with every problem found in it. */
+export class ConfigError extends Error {
+  readonly code = 'configInvalid'
+  readonly file: string
+  readonly problems: WireError[]
+  constructor(file: string, problems: WireError[]) {
+    super(`${file} is not valid:\n${problems.map((p) => `  - ${describeProblem(p)}`).join('\n')}`)
+    this.name = 'ConfigError'
+    this.file = file
+    this.problems = problems
+  }
+}
+
+/** `/hub/mqttUrl` → `hub.mqttUrl`, so the message names the field as a person reads it. */
+export function describeProblem(p: WireError): string {
+  const field = p.path.replace(/^\//, '').replaceAll('/', '.')
+  return field === '' ? p.message : `${field}: ${p.message}`
+}
+
+function readJson(file: string): unknown {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    throw new ConfigError(file, [{ path: '', code: 'unreadable', message: (err as Error).message }])
+  }
+  try {
+    return JSON.parse(text)
+  } catch (err) {
+    throw new ConfigError(file, [
+      { path: '', code: 'json', message: `not valid JSON: ${(err as Error).message}` },
+    ])
+  }
+}
+
+function validate<S extends TSchema>(
+  schema: S,
+  validator: ReturnType<typeof Compile<S>>,
+  file: string,
+  raw: unknown,
+): Static<S> {
+  const value = Value.Default(schema, structuredClone(raw))
+  if (!validator.Check(value)) throw new ConfigError(file, toWireErrors(validator.Errors(value)))
+  return value as Static<S>
+}
+
+const stationConfigValidator = Compile(StationConfig)
+const registryValidator = Compile(Registry)
+
+/** Parses a station config with defaults filled in; `dataDir` comes back absolute. */
+export function parseStationConfig(raw: unknown, file = '<config>', baseDir = process.cwd()): StationConfig {
+  const config = validate(StationConfig, stationConfigValidator, file, raw)
+  return { ...config, dataDir: resolve(baseDir, config.dataDir) }
+}
+
+export function loadStationConfig(file: string): StationConfig {
+  return parseStationConfig(readJson(file), file, dirname(resolve(file)))
+}
+
+/** Parses a registry and checks what a schema cannot: uniqueness and references. */
+export function parseRegistry(raw: unknown, file = '<registry>'): Registry {
+  const registry = validate(Registry, registryValidator, file, raw)
+  const problems: WireError[] = []
+  const towns = new Set<string>()
+  registry.towns.forEach((t, i) => {
+    if (towns.has(t.code))
+      problems.push({ path: `/towns/${i}/code`, code: 'duplicate', message: `town ${t.code} listed twice` })
+    towns.add(t.code)
+  })
+  const ids = new Set<string>()
+  const usernames = new Set<string>()
+  registry.stations.forEach((s, i) => {
+    if (ids.has(s.id))
+      problems.push({ path: `/stations/${i}/id`, code: 'duplicate', message: `station ${s.id} listed twice` })
+    if (usernames.has(s.auth.username)) {
+      problems.push({
+        path: `/stations/${i}/auth/username`,
+        code: 'duplicate',
+        message: `username ${s.auth.username} used twice`,
+      })
+    }
+    if (!towns.has(s.townCode)) {
+      problems.push({
+        path: `/stations/${i}/townCode`,
+        code: 'unknownTown',
+        message: `town ${s.townCode} is not in towns`,
+      })
+    }
+    ids.add(s.id)
+    usernames.add(s.auth.username)
+  })
+  if (problems.length > 0) throw new ConfigError(file, problems)
+  return registry
+}
+
+export function loadRegistry(file: string): Registry {
+  return parseRegistry(readJson(file), file)
+}

@@ -1,0 +1,92 @@
+import { DistrictCode, StationId, Tier, TownCode } from '@ejia/protocol'
+import Type, { type Static } from 'typebox'
+
+export const STATION_CONFIG_SCHEMA_VERSION = 1
+
+const SimDevice = Type.Object(
+  {
+    type: Type.Literal('sim', { description: 'Simulated attendance input, for labs and fleets' }),
+    name: Type.String({ minLength: 1, maxLength: 32, description: 'Name shown in faults, e.g. card' }),
+    ratePerSecond: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 1000,
+      default: 1,
+      description: 'Average sign-ins per second the simulator produces (Poisson arrivals)',
+    }),
+    seed: Type.Optional(
+      Type.Integer({ description: 'Random seed; defaults to one derived from the station id' }),
+    ),
+  },
+  { additionalProperties: false, title: 'Simulated device' },
+)
+
+export const DeviceConfig = Type.Union([SimDevice], { title: 'Attendance device' })
+export type DeviceConfig = Static<typeof DeviceConfig>
+
+export const StationConfig = Type.Object(
+  {
+    schemaVersion: Type.Literal(STATION_CONFIG_SCHEMA_VERSION, {
+      description: 'Version of this file format; older files are migrated by `ejia-config migrate`',
+    }),
+    configVersion: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'Version of this station configuration, reported back to the hub in heartbeats',
+    }),
+    station: Type.Object(
+      {
+        id: StationId,
+        name: Type.String({ minLength: 1, maxLength: 64, description: 'Station name as shown on the kiosk' }),
+        tier: Tier,
+        townCode: TownCode,
+        townName: Type.String({ minLength: 1, maxLength: 64 }),
+        districtCode: DistrictCode,
+        districtName: Type.String({ minLength: 1, maxLength: 64 }),
+        timezone: Type.String({ default: 'Asia/Shanghai', description: 'IANA time zone of the station' }),
+      },
+      { additionalProperties: false, title: 'Station identity' },
+    ),
+    hub: Type.Object(
+      {
+        mqttUrl: Type.String({
+          pattern: '^(mqtt|mqtts|tcp|ssl|ws|wss)://',
+          description: 'Hub broker address, e.g. mqtts://hub.example:8883',
+        }),
+        username: Type.String({ minLength: 1, maxLength: 64, description: 'MQTT username: the station id' }),
+        password: Type.String({
+          minLength: 16,
+          maxLength: 256,
+          description: 'MQTT secret issued at provisioning',
+        }),
+      },
+      { additionalProperties: false, title: 'Hub connection' },
+    ),
+    dataDir: Type.String({
+      minLength: 1,
+      default: '/var/lib/ejia',
+      description: 'Directory on persistent storage for the journal; relative paths are from the config file',
+    }),
+    uplink: Type.Object(
+      {
+        batchMaxEvents: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+        maxInFlightBatches: Type.Integer({ minimum: 1, maximum: 32, default: 4 }),
+        ackTimeoutS: Type.Number({
+          minimum: 1,
+          maximum: 600,
+          default: 15,
+          description: 'Seconds to wait for a commit ack before sending the batch again',
+        }),
+        heartbeatIntervalS: Type.Number({ minimum: 1, maximum: 3600, default: 30 }),
+        reconnectPeriodS: Type.Number({ minimum: 0.1, maximum: 300, default: 2 }),
+      },
+      { additionalProperties: false, default: {}, title: 'Uplink tuning' },
+    ),
+    devices: Type.Array(DeviceConfig, { default: [], description: 'Attendance devices on this kiosk' }),
+  },
+  {
+    additionalProperties: false,
+    title: 'Station configuration',
+    $id: 'https://ejia.local/schema/station-config.json',
+  },
+)
+export type StationConfig = Static<typeof StationConfig>

@@ -1,0 +1,39 @@
+import Type, { type Static } from 'typebox'
+import { PersonId } from '../ids.js'
+
+/** 三会一课 plus the monthly member activity day (主题党日) and study sessions. */
+export const ActivityKind = Type.Enum([
+  'themeDay',
+  'branchAssembly',
+  'committeeMeeting',
+  'groupMeeting',
+  'partyLecture',
+  'study',
+  'other',
+])
+export type ActivityKind = Static<typeof ActivityKind>
+
+/** The "4+X" themes of the activity day: four fixed ones and a branch's own ("x"). */
+export const ActivityTheme = Type.Enum(['education', 'service', 'deliberation', 'harmony', 'x'])
+export type ActivityTheme = Static<typeof ActivityTheme>
+
+export const ActivityStartBody = Type.Object(
+  {
+    activityId: Type.String({ minLength: 1, maxLength: 64 }),
+    kind: ActivityKind,
+    theme: Type.Optional(ActivityTheme),
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    startedBy: PersonId,
+  },
+  { additionalProperties: false, title: 'activity.start' },
+)
+export type ActivityStartBody = Static<typeof ActivityStartBody>
+
+export const ActivityEndBody = Type.Object(
+  {
+    activityId: Type.String({ minLength: 1, maxLength: 64 }),
+    endedBy: PersonId,
+  },
+  { additionalProperties: false, title: 'activity.end' },
+)
+export type ActivityEndBody = Static<typeof ActivityEndBody>

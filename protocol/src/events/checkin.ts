@@ -1,0 +1,18 @@
+import Type, { type Static } from 'typebox'
+import { PersonId } from '../ids.js'
+import { SignInMethod } from './credential.js'
+
+/** A person signed in at the kiosk, to an activity or (without `activityId`) as a visit. */
+export const CheckinBody = Type.Object(
+  {
+    personId: PersonId,
+    method: SignInMethod,
+    activityId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    /** Match score of the face or fingerprint engine, 0..1, when the method has one. */
+    score: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
+    /** The cadre who vouched, required when `method` is `vouch`. */
+    vouchedBy: Type.Optional(PersonId),
+  },
+  { additionalProperties: false, title: 'checkin' },
+)
+export type CheckinBody = Static<typeof CheckinBody>

@@ -1,0 +1,28 @@
+import type { Static, TSchema } from 'typebox'
+import { ActivityEndBody, ActivityStartBody } from './activity.js'
+import { AgentStartBody } from './agent.js'
+import { CheckinBody } from './checkin.js'
+import { DutyPunchBody } from './duty.js'
+
+export * from './activity.js'
+export * from './agent.js'
+export * from './checkin.js'
+export * from './credential.js'
+export * from './duty.js'
+
+/** Every event type and the schema of its body. Adding a type here is all it takes. */
+export const eventBodies = {
+  checkin: CheckinBody,
+  'duty.punch': DutyPunchBody,
+  'activity.start': ActivityStartBody,
+  'activity.end': ActivityEndBody,
+  'agent.start': AgentStartBody,
+} as const satisfies Record<string, TSchema>
+
+export type EventType = keyof typeof eventBodies
+export type EventBody<T extends EventType> = Static<(typeof eventBodies)[T]>
+export const eventTypes = Object.keys(eventBodies) as EventType[]
+
+export function isEventType(value: unknown): value is EventType {
+  return typeof value === 'string' && Object.hasOwn(eventBodies, value)
+}
