@@ -103,7 +103,8 @@ export function provision(rows: readonly StationRow[], opts: ProvisionOptions): 
         heartbeatIntervalS: 30,
         reconnectPeriodS: 2,
       },
-      devices: [],
+      journal: { retentionDays: 180 },
+      localApi: { host: '127.0.0.1', port: 8731 },
     })
   }
   return { registry, configs, problems }

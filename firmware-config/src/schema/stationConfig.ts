@@ -3,26 +3,6 @@ import Type, { type Static } from 'typebox'
 
 export const STATION_CONFIG_SCHEMA_VERSION = 1
 
-const SimDevice = Type.Object(
-  {
-    type: Type.Literal('sim', { description: 'Simulated attendance input, for labs and fleets' }),
-    name: Type.String({ minLength: 1, maxLength: 32, description: 'Name shown in faults, e.g. card' }),
-    ratePerSecond: Type.Number({
-      exclusiveMinimum: 0,
-      maximum: 1000,
-      default: 1,
-      description: 'Average sign-ins per second the simulator produces (Poisson arrivals)',
-    }),
-    seed: Type.Optional(
-      Type.Integer({ description: 'Random seed; defaults to one derived from the station id' }),
-    ),
-  },
-  { additionalProperties: false, title: 'Simulated device' },
-)
-
-export const DeviceConfig = Type.Union([SimDevice], { title: 'Attendance device' })
-export type DeviceConfig = Static<typeof DeviceConfig>
-
 export const StationConfig = Type.Object(
   {
     schemaVersion: Type.Literal(STATION_CONFIG_SCHEMA_VERSION, {
@@ -81,7 +61,28 @@ export const StationConfig = Type.Object(
       },
       { additionalProperties: false, default: {}, title: 'Uplink tuning' },
     ),
-    devices: Type.Array(DeviceConfig, { default: [], description: 'Attendance devices on this kiosk' }),
+    journal: Type.Object(
+      {
+        retentionDays: Type.Number({
+          minimum: 1,
+          maximum: 3650,
+          default: 180,
+          description:
+            'Days an acknowledged event stays in the local journal; unsent events are never pruned',
+        }),
+      },
+      { additionalProperties: false, default: {}, title: 'Journal' },
+    ),
+    localApi: Type.Object(
+      {
+        host: Type.String({
+          default: '127.0.0.1',
+          description: 'Address the kiosk UI API listens on; keep it local',
+        }),
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 8731, description: '0 picks a free port' }),
+      },
+      { additionalProperties: false, default: {}, title: 'Local API for the kiosk UI' },
+    ),
   },
   {
     additionalProperties: false,

@@ -1,0 +1,83 @@
+import type { Event, RejectedEvent } from '@ejia/protocol'
+import type { BacklogStats, Journal, JournalEntry, PendingQuery } from '../../ports/journal.js'
+
+interface Row {
+  event: Event
+  recordedAt: number
+  ackedAt?: number
+  rejected?: RejectedEvent
+}
+
+/** An in-memory journal for unit tests: same contract as SqliteJournal, no durability. */
+export class MemoryJournal implements Journal {
+  readonly previousRunUnclean = false
+  private readonly rows: Row[] = []
+  private seq = 0
+
+  constructor(readonly stationId: string) {}
+
+  async append(entry: JournalEntry): Promise<Event> {
+    if (this.rows.some((r) => r.event.id === entry.id)) throw new Error(`duplicate event id ${entry.id}`)
+    const event = { ...entry, stationId: this.stationId, seq: ++this.seq } as Event
+    this.rows.push({ event, recordedAt: Date.parse(entry.time) })
+    return structuredClone(event)
+  }
+
+  async pending(q: PendingQuery): Promise<Event[]> {
+    return this.rows
+      .filter(
+        (r) => r.ackedAt === undefined && r.event.seq > q.afterSeq && r.event.seq <= (q.uptoSeq ?? Infinity),
+      )
+      .slice(0, q.limit)
+      .map((r) => structuredClone(r.event))
+  }
+
+  async markAcked(ids: readonly string[], at: number): Promise<number> {
+    const wanted = new Set(ids)
+    let n = 0
+    for (const r of this.rows) {
+      if (r.ackedAt === undefined && wanted.has(r.event.id)) {
+        r.ackedAt = at
+        n++
+      }
+    }
+    return n
+  }
+
+  async markRejected(rejected: readonly RejectedEvent[], at: number): Promise<number> {
+    let n = 0
+    for (const rej of rejected) {
+      const r = this.rows.find((x) => x.event.id === rej.id && x.ackedAt === undefined)
+      if (r) {
+        r.ackedAt = at
+        r.rejected = rej
+        n++
+      }
+    }
+    return n
+  }
+
+  async backlog(): Promise<BacklogStats> {
+    const pending = this.rows.filter((r) => r.ackedAt === undefined)
+    const oldest = pending[0]
+    return {
+      depth: pending.length,
+      oldestUnsentAt: oldest?.event.time ?? null,
+      oldestUnsentRecordedAt: oldest?.recordedAt ?? null,
+      deadLetters: this.rows.filter((r) => r.rejected).length,
+    }
+  }
+
+  async lastSeq(): Promise<number> {
+    return this.seq
+  }
+
+  async prune(before: number): Promise<number> {
+    const keep = this.rows.filter((r) => r.ackedAt === undefined || r.rejected || r.recordedAt >= before)
+    const removed = this.rows.length - keep.length
+    this.rows.splice(0, this.rows.length, ...keep)
+    return removed
+  }
+
+  async close(): Promise<void> {}
+}

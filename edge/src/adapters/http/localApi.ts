@@ -1,0 +1,52 @@
+import { type EventType, eventTypes } from '@ejia/protocol'
+import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import Fastify from 'fastify'
+import type { Logger } from 'pino'
+import Type from 'typebox'
+import type { Agent } from '../../app/agent.js'
+import { RecordError } from '../../app/recordEvent.js'
+
+export interface StationInfo {
+  id: string
+  name: string
+  townName: string
+}
+
+/**
+ * The kiosk UI's API, on the loopback interface only. A POST answers after the event is
+ * on disk, so the screen says "done" only for what will reach the hub.
+ */
+export function createLocalApi(deps: { agent: Agent; station: StationInfo; log: Logger }) {
+  const app = Fastify({
+    loggerInstance: deps.log,
+    bodyLimit: 64 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>()
+  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+
+  app.get('/api/status', async () => ({ station: deps.station, ...(await deps.agent.status()) }))
+
+  app.post(
+    '/api/events',
+    {
+      schema: {
+        body: Type.Object(
+          { type: Type.Enum(eventTypes), body: Type.Unknown() },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      try {
+        const event = await deps.agent.record(req.body.type as EventType, req.body.body)
+        return reply.code(201).send({ id: event.id, seq: event.seq, time: event.time })
+      } catch (err) {
+        if (err instanceof RecordError) {
+          const status = err.code === 'invalidEvent' ? 400 : 503
+          return reply.code(status).send({ error: err.code, message: err.message, errors: err.errors })
+        }
+        throw err
+      }
+    },
+  )
+  return app
+}

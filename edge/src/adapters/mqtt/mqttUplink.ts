@@ -1,0 +1,157 @@
+import { codecs, type EventBatch, type Heartbeat, type Status, stationTopic } from '@ejia/protocol'
+import mqtt, { type MqttClient } from 'mqtt'
+import type { Logger } from 'pino'
+import { type Uplink, UplinkError, type UplinkHandlers } from '../../ports/uplink.js'
+
+export interface MqttUplinkOptions {
+  url: string
+  stationId: string
+  username: string
+  password: string
+  reconnectPeriodMs: number
+  log: Logger
+  now?: () => number
+}
+
+/**
+ * The uplink over MQTT 3.1.1 with a clean session. QoS 1 delivery plus the hub's commit
+ * ack is the guarantee; mqtt.js's own offline queue is never used as storage: publishing
+ * while disconnected is refused, and the outbox sends again after reconnecting.
+ */
+export class MqttUplink implements Uplink {
+  private client: MqttClient | undefined
+  private readonly log: Logger
+  private readonly now: () => number
+
+  constructor(private readonly opts: MqttUplinkOptions) {
+    this.log = opts.log
+    this.now = opts.now ?? Date.now
+  }
+
+  get connected(): boolean {
+    return this.client?.connected ?? false
+  }
+
+  start(handlers: UplinkHandlers): void {
+    const { stationId } = this.opts
+    const lastWill: Status = {
+      state: 'offline',
+      reason: 'connectionLost',
+      since: new Date(this.now()).toISOString(),
+    }
+    const client = mqtt.connect(this.opts.url, {
+      clientId: `ejia-edge-${stationId}`,
+      username: this.opts.username,
+      password: this.opts.password,
+      protocolVersion: 4,
+      clean: true,
+      keepalive: 30,
+      connectTimeout: 10_000,
+      reconnectPeriod: this.jitteredPeriod(),
+      reconnectOnConnackError: true,
+      resubscribe: false,
+      queueQoSZero: false,
+      will: {
+        topic: stationTopic(stationId, 'status'),
+        payload: codecs.status.encode(lastWill),
+        qos: 1,
+        retain: true,
+      },
+    })
+    this.client = client
+
+    client.on('connect', () => {
+      handlers.onFault(undefined)
+      const online: Status = {
+        state: 'online',
+        reason: 'connected',
+        since: new Date(this.now()).toISOString(),
+      }
+      // subscribe before announcing ourselves, so no ack can arrive unheard
+      client.subscribe(stationTopic(stationId, 'ack'), { qos: 1 }, (err) => {
+        if (err) {
+          this.log.warn({ err }, 'subscribing to acks failed; reconnecting')
+          client.reconnect()
+          return
+        }
+        client.publish(stationTopic(stationId, 'status'), codecs.status.encode(online), {
+          qos: 1,
+          retain: true,
+        })
+        this.log.info({ url: this.opts.url }, 'connected to hub')
+        handlers.onConnect()
+      })
+    })
+    client.on('message', (topic, payload) => {
+      if (topic !== stationTopic(stationId, 'ack')) return
+      const ack = codecs.ack.decode(payload)
+      if (!ack.ok) {
+        this.log.warn({ errors: ack.errors }, 'hub sent an ack that does not decode; ignored')
+        handlers.onFault({ code: 'badAck', message: `undecodable ack: ${ack.errors[0]?.message}` })
+        return
+      }
+      handlers.onAck(ack.value)
+    })
+    client.on('close', () => {
+      // spread reconnects out: after a hub restart, 500 kiosks must not all knock at once
+      client.options.reconnectPeriod = this.jitteredPeriod()
+      const will: Status = {
+        state: 'offline',
+        reason: 'connectionLost',
+        since: new Date(this.now()).toISOString(),
+      }
+      if (client.options.will) client.options.will.payload = codecs.status.encode(will)
+      handlers.onDisconnect('closed')
+    })
+    client.on('error', (err) => {
+      const code = (err as { code?: number }).code
+      if (code === 4 || code === 5) {
+        handlers.onFault({
+          code: 'authRejected',
+          message: `hub refused the station's credentials (${err.message})`,
+        })
+      }
+      this.log.warn({ err: err.message }, 'uplink error')
+    })
+  }
+
+  publishEvents(batch: EventBatch): Promise<void> {
+    return this.publish('events', codecs.events.encode(batch), 1)
+  }
+
+  publishHeartbeat(heartbeat: Heartbeat): Promise<void> {
+    return this.publish('heartbeat', codecs.heartbeat.encode(heartbeat), 0)
+  }
+
+  async close(): Promise<void> {
+    const client = this.client
+    if (!client) return
+    if (client.connected) {
+      const bye: Status = { state: 'offline', reason: 'shutdown', since: new Date(this.now()).toISOString() }
+      await client
+        .publishAsync(stationTopic(this.opts.stationId, 'status'), codecs.status.encode(bye), {
+          qos: 1,
+          retain: true,
+        })
+        .catch(() => undefined)
+    }
+    await client.endAsync(true)
+  }
+
+  private publish(channel: 'events' | 'heartbeat', payload: Buffer, qos: 0 | 1): Promise<void> {
+    const client = this.client
+    if (!client?.connected) {
+      return Promise.reject(new UplinkError('notConnected', 'not connected to the hub'))
+    }
+    return client.publishAsync(stationTopic(this.opts.stationId, channel), payload, { qos }).then(
+      () => undefined,
+      (err: unknown) => {
+        throw new UplinkError('publishFailed', `publishing ${channel} failed`, { cause: err })
+      },
+    )
+  }
+
+  private jitteredPeriod(): number {
+    return Math.round(this.opts.reconnectPeriodMs * (0.5 + Math.random()))
+  }
+}

@@ -1,0 +1,159 @@
+import { type Database, openDatabase } from '@ejia/platform'
+import type { Event, EventType, RejectedEvent } from '@ejia/protocol'
+import type { BacklogStats, Journal, JournalEntry, PendingQuery } from '../../ports/journal.js'
+import { journalMigrations } from './journalMigrations.js'
+
+export class JournalError extends Error {
+  readonly code: string
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'JournalError'
+    this.code = code
+  }
+}
+
+interface EventRow {
+  seq: number
+  id: string
+  type: string
+  time: string
+  body: string
+}
+
+/**
+ * The journal in a SQLite file: WAL with synchronous=FULL, so `append` resolving means
+ * the event is on disk and survives a kill or a power cut.
+ */
+export class SqliteJournal implements Journal {
+  private constructor(
+    private readonly db: Database,
+    readonly stationId: string,
+    readonly previousRunUnclean: boolean,
+  ) {}
+
+  static async open(file: string, stationId: string): Promise<SqliteJournal> {
+    const db = await openDatabase(file, { migrations: journalMigrations, synchronous: 'FULL' })
+    try {
+      const owner = await db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'stationId'")
+      if (owner && owner.value !== stationId) {
+        throw new JournalError(
+          'wrongStation',
+          `${file} is the journal of station ${owner.value}, not ${stationId}; refusing to mix their events`,
+        )
+      }
+      const running = await db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'running'")
+      await db.run(
+        "INSERT INTO meta (key, value) VALUES ('stationId', ?), ('running', '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        stationId,
+      )
+      return new SqliteJournal(db, stationId, running?.value === '1')
+    } catch (err) {
+      await db.close()
+      throw err
+    }
+  }
+
+  async append(entry: JournalEntry): Promise<Event> {
+    const row = await this.db.get<{ seq: number }>(
+      'INSERT INTO events (id, type, time, body, recorded_at) VALUES (?, ?, ?, ?, ?) RETURNING seq',
+      entry.id,
+      entry.type,
+      entry.time,
+      JSON.stringify(entry.body),
+      Date.parse(entry.time),
+    )
+    if (!row)
+      throw new JournalError('appendFailed', `journal did not return a sequence number for ${entry.id}`)
+    return this.toEvent(
+      { seq: row.seq, id: entry.id, type: entry.type, time: entry.time, body: '' },
+      entry.body,
+    )
+  }
+
+  async pending(q: PendingQuery): Promise<Event[]> {
+    const rows = await this.db.all<EventRow[]>(
+      `SELECT seq, id, type, time, body FROM events
+       WHERE acked_at IS NULL AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
+      q.afterSeq,
+      q.uptoSeq ?? Number.MAX_SAFE_INTEGER,
+      q.limit,
+    )
+    return rows.map((r) => this.toEvent(r, JSON.parse(r.body)))
+  }
+
+  async markAcked(ids: readonly string[], at: number): Promise<number> {
+    if (ids.length === 0) return 0
+    const r = await this.db.run(
+      `UPDATE events SET acked_at = ?, ack_status = 'accepted'
+       WHERE acked_at IS NULL AND id IN (SELECT value FROM json_each(?))`,
+      at,
+      JSON.stringify(ids),
+    )
+    return r.changes ?? 0
+  }
+
+  async markRejected(rejected: readonly RejectedEvent[], at: number): Promise<number> {
+    if (rejected.length === 0) return 0
+    const r = await this.db.run(
+      `UPDATE events SET acked_at = ?, ack_status = 'rejected',
+         reject_code = j.value ->> '$.code', reject_reason = j.value ->> '$.message'
+       FROM json_each(?) AS j
+       WHERE events.acked_at IS NULL AND events.id = j.value ->> '$.id'`,
+      at,
+      JSON.stringify(rejected),
+    )
+    return r.changes ?? 0
+  }
+
+  async backlog(): Promise<BacklogStats> {
+    const pending = await this.db.get<{ depth: number; seq: number | null }>(
+      'SELECT count(*) AS depth, min(seq) AS seq FROM events WHERE acked_at IS NULL',
+    )
+    const oldest =
+      pending?.seq != null
+        ? await this.db.get<{ time: string; recorded_at: number }>(
+            'SELECT time, recorded_at FROM events WHERE seq = ?',
+            pending.seq,
+          )
+        : undefined
+    const dead = await this.db.get<{ n: number }>(
+      "SELECT count(*) AS n FROM events WHERE ack_status = 'rejected'",
+    )
+    return {
+      depth: pending?.depth ?? 0,
+      oldestUnsentAt: oldest?.time ?? null,
+      oldestUnsentRecordedAt: oldest?.recorded_at ?? null,
+      deadLetters: dead?.n ?? 0,
+    }
+  }
+
+  async lastSeq(): Promise<number> {
+    // sqlite_sequence keeps the highest seq ever issued, even when that row was pruned
+    const r = await this.db.get<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'")
+    return r?.seq ?? 0
+  }
+
+  async prune(before: number): Promise<number> {
+    const r = await this.db.run(
+      "DELETE FROM events WHERE acked_at IS NOT NULL AND ack_status != 'rejected' AND recorded_at < ?",
+      before,
+    )
+    return r.changes ?? 0
+  }
+
+  async close(): Promise<void> {
+    await this.db.run("UPDATE meta SET value = '0' WHERE key = 'running'")
+    await this.db.close()
+  }
+
+  private toEvent(r: EventRow, body: unknown): Event {
+    return {
+      id: r.id,
+      stationId: this.stationId,
+      seq: r.seq,
+      time: r.time,
+      type: r.type as EventType,
+      body,
+    } as Event
+  }
+}

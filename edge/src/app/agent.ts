@@ -1,0 +1,116 @@
+import type { CommitAck, Heartbeat } from '@ejia/protocol'
+import type { Logger } from 'pino'
+import type { Clock, TimerHandle } from '../ports/clock.js'
+import type { Journal } from '../ports/journal.js'
+import type { Uplink } from '../ports/uplink.js'
+import { FaultBoard } from './faults.js'
+import { buildHeartbeat, HeartbeatSender, type Versions } from './heartbeat.js'
+import { type OutboxStats, OutboxSync, type OutboxSyncOptions } from './outboxSync.js'
+import { createRecordEvent, type RecordEvent } from './recordEvent.js'
+
+export interface AgentOptions extends OutboxSyncOptions {
+  heartbeatIntervalMs: number
+  /** Acknowledged events older than this are pruned from the journal. */
+  retentionMs: number
+  versions: Versions
+  /** Journal an `agent.start` event (default true); fleets with fixed event counts turn it off. */
+  recordStart?: boolean
+}
+
+export interface AgentStatus {
+  stationId: string
+  connected: boolean
+  health: Heartbeat
+  outbox: OutboxStats
+}
+
+export interface Agent {
+  record: RecordEvent
+  status(): Promise<AgentStatus>
+  /** Stops sending, announces the shutdown and closes the journal cleanly. */
+  stop(): Promise<void>
+}
+
+const PRUNE_EVERY_MS = 6 * 3600_000
+
+/**
+ * The kiosk agent core: journal, outbox, heartbeat and the uplink, wired together. Inputs
+ * (UI, devices, simulators) call `record`; everything else follows from the journal.
+ */
+export async function startAgent(
+  deps: { journal: Journal; uplink: Uplink; clock: Clock; log: Logger },
+  opts: AgentOptions,
+): Promise<Agent> {
+  const { journal, uplink, clock, log } = deps
+  const bootedAt = clock.now()
+  const faults = new FaultBoard(clock)
+  const outbox = new OutboxSync({ journal, uplink, clock, log: log.child({ name: 'edge:outbox' }) }, opts)
+  const healthDeps = {
+    journal,
+    clock,
+    faults,
+    versions: opts.versions,
+    bootedAt,
+    intervalMs: opts.heartbeatIntervalMs,
+  }
+  const heartbeat = new HeartbeatSender({ ...healthDeps, uplink, log })
+  const record = createRecordEvent({ journal, clock, faults, onRecorded: () => outbox.kick() })
+
+  const previousShutdown = journal.previousRunUnclean
+    ? 'unclean'
+    : (await journal.lastSeq()) === 0
+      ? 'first'
+      : 'clean'
+  if (previousShutdown === 'unclean') log.warn('previous run ended without a clean shutdown; journal intact')
+  if (opts.recordStart ?? true) {
+    await record('agent.start', {
+      agentVersion: opts.versions.agent,
+      configVersion: opts.versions.config,
+      previousShutdown,
+    })
+  }
+
+  uplink.start({
+    onConnect: () => {
+      outbox.onConnect()
+      heartbeat.onConnect()
+    },
+    onDisconnect: (reason) => {
+      outbox.onDisconnect()
+      heartbeat.stop()
+      log.info({ reason }, 'disconnected from hub; recording continues offline')
+    },
+    onAck: (ack: CommitAck) => {
+      outbox.onAck(ack).catch((err: unknown) => log.error({ err }, 'applying commit ack failed'))
+    },
+    onFault: (fault) => (fault ? faults.set('uplink', fault.code, fault.message) : faults.clear('uplink')),
+  })
+
+  const prune = async () => {
+    const removed = await journal.prune(clock.now() - opts.retentionMs).catch((err: unknown) => {
+      log.warn({ err }, 'journal prune failed')
+      return 0
+    })
+    if (removed > 0) log.info({ removed }, 'pruned acknowledged events past retention')
+  }
+  const pruneTimer: TimerHandle = clock.setInterval(() => void prune(), PRUNE_EVERY_MS)
+
+  return {
+    record,
+    async status() {
+      return {
+        stationId: journal.stationId,
+        connected: uplink.connected,
+        health: await buildHeartbeat(healthDeps),
+        outbox: outbox.stats(),
+      }
+    },
+    async stop() {
+      clock.clear(pruneTimer)
+      heartbeat.stop()
+      outbox.stop()
+      await uplink.close()
+      await journal.close()
+    },
+  }
+}

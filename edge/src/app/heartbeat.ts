@@ -1,0 +1,68 @@
+import { type Heartbeat, PROTOCOL_VERSION } from '@ejia/protocol'
+import type { Logger } from 'pino'
+import type { Clock, TimerHandle } from '../ports/clock.js'
+import type { Journal } from '../ports/journal.js'
+import type { Uplink } from '../ports/uplink.js'
+import type { FaultBoard } from './faults.js'
+
+export interface Versions {
+  agent: string
+  config: string
+  models?: string
+}
+
+/** Builds the health report the hub, and the local UI, read. */
+export async function buildHeartbeat(deps: {
+  journal: Journal
+  clock: Clock
+  faults: FaultBoard
+  versions: Versions
+  bootedAt: number
+  intervalMs: number
+}): Promise<Heartbeat> {
+  const now = deps.clock.now()
+  const [backlog, lastSeq] = await Promise.all([deps.journal.backlog(), deps.journal.lastSeq()])
+  const oldest = backlog.oldestUnsentRecordedAt
+  return {
+    time: new Date(now).toISOString(),
+    bootedAt: new Date(deps.bootedAt).toISOString(),
+    intervalS: deps.intervalMs / 1000,
+    lastSeq,
+    backlog: {
+      depth: backlog.depth,
+      oldestUnsentAt: backlog.oldestUnsentAt,
+      oldestUnsentAgeS: oldest === null ? null : Math.max(0, (now - oldest) / 1000),
+      deadLetters: backlog.deadLetters,
+    },
+    versions: { ...deps.versions, protocol: PROTOCOL_VERSION },
+    faults: deps.faults.list(),
+  }
+}
+
+/** Sends a heartbeat on connect and every interval while connected. */
+export class HeartbeatSender {
+  private timer: TimerHandle | undefined
+
+  constructor(
+    private readonly deps: Parameters<typeof buildHeartbeat>[0] & { uplink: Uplink; log: Logger },
+  ) {}
+
+  onConnect(): void {
+    this.stop()
+    void this.send()
+    this.timer = this.deps.clock.setInterval(() => void this.send(), this.deps.intervalMs)
+  }
+
+  stop(): void {
+    if (this.timer) this.deps.clock.clear(this.timer)
+    this.timer = undefined
+  }
+
+  private async send(): Promise<void> {
+    try {
+      await this.deps.uplink.publishHeartbeat(await buildHeartbeat(this.deps))
+    } catch (err) {
+      this.deps.log.debug({ err }, 'heartbeat not sent')
+    }
+  }
+}

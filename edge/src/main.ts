@@ -1,0 +1,79 @@
+import { join } from 'node:path'
+import type { StationConfig } from '@ejia/firmware-config'
+import type { Logger } from 'pino'
+import { createLocalApi } from './adapters/http/localApi.js'
+import { MqttUplink } from './adapters/mqtt/mqttUplink.js'
+import { SqliteJournal } from './adapters/sqlite/sqliteJournal.js'
+import { systemClock } from './adapters/system/systemClock.js'
+import { type Agent, startAgent } from './app/agent.js'
+import type { Clock } from './ports/clock.js'
+import { AGENT_VERSION } from './version.js'
+
+export interface EdgeOptions {
+  log: Logger
+  clock?: Clock
+  /** Serve the kiosk UI API (default true); fleets of simulated kiosks turn it off. */
+  localApi?: boolean
+  recordStart?: boolean
+}
+
+export interface EdgeHandle {
+  agent: Agent
+  /** Base URL of the local API, when it runs. */
+  localApiUrl?: string
+  stop(): Promise<void>
+}
+
+export const JOURNAL_FILE = 'journal.db'
+
+/** The composition root: builds the adapters a config names and wires them to the agent. */
+export async function startEdge(config: StationConfig, opts: EdgeOptions): Promise<EdgeHandle> {
+  const { log } = opts
+  const clock = opts.clock ?? systemClock
+  const stationId = config.station.id
+  const journal = await SqliteJournal.open(join(config.dataDir, JOURNAL_FILE), stationId)
+  const uplink = new MqttUplink({
+    url: config.hub.mqttUrl,
+    stationId,
+    username: config.hub.username,
+    password: config.hub.password,
+    reconnectPeriodMs: config.uplink.reconnectPeriodS * 1000,
+    log: log.child({ name: 'edge:uplink' }),
+    now: clock.now,
+  })
+  const agent = await startAgent(
+    { journal, uplink, clock, log: log.child({ name: 'edge:agent' }) },
+    {
+      batchMaxEvents: config.uplink.batchMaxEvents,
+      maxInFlightBatches: config.uplink.maxInFlightBatches,
+      ackTimeoutMs: config.uplink.ackTimeoutS * 1000,
+      heartbeatIntervalMs: config.uplink.heartbeatIntervalS * 1000,
+      retentionMs: config.journal.retentionDays * 86_400_000,
+      versions: { agent: AGENT_VERSION, config: config.configVersion },
+      ...(opts.recordStart === undefined ? {} : { recordStart: opts.recordStart }),
+    },
+  )
+  if (opts.localApi === false) return { agent, stop: () => agent.stop() }
+
+  const api = createLocalApi({
+    agent,
+    station: { id: stationId, name: config.station.name, townName: config.station.townName },
+    log: log.child({ name: 'edge:http' }),
+  })
+  try {
+    await api.listen({ host: config.localApi.host, port: config.localApi.port })
+  } catch (err) {
+    await agent.stop()
+    throw err
+  }
+  const address = api.server.address()
+  return {
+    agent,
+    localApiUrl:
+      typeof address === 'object' && address ? `http://${config.localApi.host}:${address.port}` : undefined,
+    async stop() {
+      await api.close()
+      await agent.stop()
+    },
+  }
+}

@@ -1,0 +1,76 @@
+import type { EventType } from '@ejia/protocol'
+import { v7 as uuidv7 } from 'uuid'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Journal, JournalEntry } from './journal.js'
+
+/** What every Journal must do; run against each adapter (MQTT.js abstract_store style). */
+export function describeJournal(name: string, open: () => Promise<Journal>): void {
+  describe(`Journal contract: ${name}`, () => {
+    let journal: Journal | undefined
+    afterEach(async () => {
+      await journal?.close()
+      journal = undefined
+    })
+    const entry = (i: number): JournalEntry => ({
+      id: uuidv7(),
+      type: 'checkin' as EventType,
+      time: new Date(Date.UTC(2026, 10, 25, 1, 0, i)).toISOString(),
+      body: { personId: `p-${i}`, method: 'card' },
+    })
+
+    it('numbers events 1, 2, 3... and returns them as pending in order', async () => {
+      journal = await open()
+      const a = await journal.append(entry(1))
+      const b = await journal.append(entry(2))
+      expect([a.seq, b.seq]).toEqual([1, 2])
+      expect(a.stationId).toBe(journal.stationId)
+      const pending = await journal.pending({ afterSeq: 0, limit: 10 })
+      expect(pending.map((e) => [e.seq, e.id, e.body])).toEqual([
+        [1, a.id, a.body],
+        [2, b.id, b.body],
+      ])
+      expect(await journal.lastSeq()).toBe(2)
+    })
+
+    it('filters pending by sequence window and limit', async () => {
+      journal = await open()
+      for (let i = 1; i <= 6; i++) await journal.append(entry(i))
+      const window = await journal.pending({ afterSeq: 2, uptoSeq: 5, limit: 2 })
+      expect(window.map((e) => e.seq)).toEqual([3, 4])
+    })
+
+    it('removes acknowledged events from the outbox, once', async () => {
+      journal = await open()
+      const events = [
+        await journal.append(entry(1)),
+        await journal.append(entry(2)),
+        await journal.append(entry(3)),
+      ]
+      expect(await journal.markAcked([events[0]!.id, events[2]!.id, 'not-an-event'], Date.now())).toBe(2)
+      expect(await journal.markAcked([events[0]!.id], Date.now())).toBe(0)
+      expect((await journal.pending({ afterSeq: 0, limit: 10 })).map((e) => e.seq)).toEqual([2])
+      const backlog = await journal.backlog()
+      expect(backlog.depth).toBe(1)
+      expect(backlog.oldestUnsentAt).toBe(events[1]!.time)
+    })
+
+    it('keeps rejected events as dead letters, out of the outbox', async () => {
+      journal = await open()
+      const e = await journal.append(entry(1))
+      expect(await journal.markRejected([{ id: e.id, code: 'schema', message: 'bad' }], Date.now())).toBe(1)
+      expect(await journal.pending({ afterSeq: 0, limit: 10 })).toEqual([])
+      expect(await journal.backlog()).toMatchObject({ depth: 0, deadLetters: 1, oldestUnsentAt: null })
+    })
+
+    it('prunes only acknowledged events and never reuses a sequence number', async () => {
+      journal = await open()
+      const a = await journal.append(entry(1))
+      await journal.append(entry(2))
+      await journal.markAcked([a.id], Date.now())
+      expect(await journal.prune(Date.UTC(2030, 0, 1))).toBe(1)
+      const c = await journal.append(entry(3))
+      expect(c.seq).toBe(3)
+      expect((await journal.pending({ afterSeq: 0, limit: 10 })).map((e) => e.seq)).toEqual([2, 3])
+    })
+  })
+}

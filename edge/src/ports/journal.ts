@@ -1,0 +1,50 @@
+import type { Event, EventType, RejectedEvent } from '@ejia/protocol'
+
+/** What the app asks the journal to record; the journal assigns the sequence number. */
+export interface JournalEntry {
+  id: string
+  type: EventType
+  time: string
+  body: unknown
+}
+
+export interface BacklogStats {
+  /** Events journalled and not yet named by a commit ack. */
+  depth: number
+  /** Device time of the oldest of them, or null when the backlog is empty. */
+  oldestUnsentAt: string | null
+  /** When the oldest was journalled, by the device clock in ms, or null. */
+  oldestUnsentRecordedAt: number | null
+  /** Events the hub refused for good; kept, never sent again. */
+  deadLetters: number
+}
+
+export interface PendingQuery {
+  /** Only events with seq greater than this. */
+  afterSeq: number
+  /** Only events with seq up to and including this. */
+  uptoSeq?: number
+  limit: number
+}
+
+/**
+ * The kiosk's durable record of everything that happened, and the outbox of what the hub
+ * has not yet acknowledged. `append` resolves only once the event is on disk.
+ */
+export interface Journal {
+  readonly stationId: string
+  /** True when the previous run did not close the journal (crash, kill, power loss). */
+  readonly previousRunUnclean: boolean
+  append(entry: JournalEntry): Promise<Event>
+  /** Unacknowledged, not dead, in sequence order. */
+  pending(query: PendingQuery): Promise<Event[]>
+  /** Marks events as stored by the hub; returns how many were pending until now. */
+  markAcked(ids: readonly string[], at: number): Promise<number>
+  /** Marks events as refused by the hub: kept with the reason, never sent again. */
+  markRejected(rejected: readonly RejectedEvent[], at: number): Promise<number>
+  backlog(): Promise<BacklogStats>
+  lastSeq(): Promise<number>
+  /** Deletes acknowledged events journalled before `before` (ms); returns how many. */
+  prune(before: number): Promise<number>
+  close(): Promise<void>
+}
