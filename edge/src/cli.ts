@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { ConfigError, loadStationConfig } from '@ejia/firmware-config'
-import pino from 'pino'
+import { createLogger } from '@ejia/platform'
 import { startEdge } from './main.js'
 
 const USAGE = 'usage: ejia-edge --config FILE [--hub mqtt://HOST:PORT] [--data DIR] [--api-port N]'
@@ -18,7 +18,7 @@ if (!values.config) {
   process.exit(2)
 }
 
-const log = pino({ level: process.env.EJIA_LOG_LEVEL ?? 'info' })
+const log = createLogger()
 let config: ReturnType<typeof loadStationConfig>
 try {
   config = loadStationConfig(values.config)

@@ -1,3 +1,4 @@
+import { QuietRequestLogs } from '@ejia/platform'
 import { type EventType, eventTypes } from '@ejia/protocol'
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import Fastify from 'fastify'
@@ -19,6 +20,7 @@ export interface StationInfo {
 export function createLocalApi(deps: { agent: Agent; station: StationInfo; log: Logger }) {
   const app = Fastify({
     loggerInstance: deps.log,
+    logController: new QuietRequestLogs(),
     bodyLimit: 64 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>()
   app.setValidatorCompiler(TypeBoxValidatorCompiler)

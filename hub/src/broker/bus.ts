@@ -1,0 +1,8 @@
+/**
+ * How the hub talks MQTT: to its embedded aedes broker in-process, or (for scale-out) to
+ * an external broker as a client with shared subscriptions. Ingest sees only this port.
+ */
+export interface MessageBus {
+  subscribe(filter: string, handler: (topic: string, payload: Buffer) => void): Promise<void>
+  publish(topic: string, payload: Buffer, opts: { qos: 0 | 1; retain: boolean }): Promise<void>
+}

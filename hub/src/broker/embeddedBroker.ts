@@ -1,0 +1,106 @@
+import { createServer, type Server } from 'node:net'
+import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes'
+import type { Logger } from 'pino'
+import type { Counters } from '../ingest/counters.js'
+import type { MessageBus } from './bus.js'
+import type { StationAuth } from './stationAuth.js'
+
+export interface EmbeddedBroker {
+  bus: MessageBus
+  /** Starts accepting connections; call once the hub's own subscriptions are in place. */
+  listen(host: string, port: number): Promise<number>
+  connectedClients(): number
+  close(): Promise<void>
+}
+
+// MQTT 3.1.1 CONNACK return codes [MQTT-3.2.2.3]
+const IDENTIFIER_REJECTED = 2
+const BAD_USERNAME_OR_PASSWORD = 4
+
+/**
+ * The hub's own MQTT broker (aedes) on a TCP port. Every station logs in with its own
+ * credentials; the ACL keeps each to its own topics. Refusals are counted and logged.
+ */
+export async function createEmbeddedBroker(opts: {
+  auth: StationAuth
+  counters: Counters
+  log: Logger
+}): Promise<EmbeddedBroker> {
+  const { auth, counters, log } = opts
+  const stationOf = new WeakMap<Client, string>()
+
+  const broker = await Aedes.createBroker({
+    connectTimeout: 10_000,
+    authenticate(client, username, password, done) {
+      const result = auth.authenticate(client.id, username, password)
+      if (result.ok) {
+        stationOf.set(client, result.stationId)
+        done(null, true)
+        return
+      }
+      counters.bump(`denied.connect.${result.reason}`)
+      log.warn({ clientId: client.id, username, reason: result.reason }, 'refused MQTT login')
+      const err = new Error(`login refused: ${result.reason}`) as AuthenticateError
+      err.returnCode = result.reason === 'badClientId' ? IDENTIFIER_REJECTED : BAD_USERNAME_OR_PASSWORD
+      done(err, false)
+    },
+    authorizePublish(client, packet, done) {
+      if (client === null) return done(null) // the hub's own messages
+      const stationId = stationOf.get(client)
+      if (stationId !== undefined && auth.mayPublish(stationId, packet.topic)) return done(null)
+      counters.bump('denied.publish')
+      log.warn({ stationId, topic: packet.topic }, 'refused publish outside the station’s own topics')
+      // MQTT 3.1.1 has no negative PUBACK: the connection is closed [MQTT-3.3.5-2]
+      done(new Error(`not authorized to publish to ${packet.topic}`))
+    },
+    authorizeSubscribe(client, sub, done) {
+      const stationId = stationOf.get(client)
+      if (stationId !== undefined && auth.maySubscribe(stationId, sub.topic)) return done(null, sub)
+      counters.bump('denied.subscribe')
+      log.warn({ stationId, filter: sub.topic }, 'refused subscription outside the station’s own topics')
+      done(null, null) // SUBACK 0x80 for this filter
+    },
+  })
+
+  const server: Server = createServer(broker.handle)
+
+  const bus: MessageBus = {
+    subscribe: (filter, handler) =>
+      new Promise((resolve) => {
+        broker.subscribe(
+          filter,
+          (packet, cb) => {
+            try {
+              handler(packet.topic, packet.payload as Buffer)
+            } finally {
+              cb()
+            }
+          },
+          resolve,
+        )
+      }),
+    publish: (topic, payload, { qos, retain }) =>
+      new Promise((resolve, reject) => {
+        const packet = { cmd: 'publish', topic, payload, qos, retain, dup: false } as PublishPacket
+        broker.publish(packet, (err) => (err ? reject(err) : resolve()))
+      }),
+  }
+
+  return {
+    bus,
+    listen: (host, port) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject)
+        server.listen(port, host, () => {
+          const address = server.address()
+          resolve(typeof address === 'object' && address ? address.port : port)
+        })
+      }),
+    connectedClients: () => broker.connectedClients,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close()
+        broker.close(() => resolve())
+      }),
+  }
+}

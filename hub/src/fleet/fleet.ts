@@ -1,0 +1,170 @@
+import { codecs, formatWireError, type Heartbeat, parseStationTopic, type Status } from '@ejia/protocol'
+import type { Logger } from 'pino'
+import { stationStatus } from '../domain/stationStatus.js'
+import type { Counters } from '../ingest/counters.js'
+import { reject } from '../ingest/rejects.js'
+import type { RejectRecord, StationRecord, StationState, Storage, TownRecord } from '../storage/storage.js'
+import type { StationView } from './stationView.js'
+
+const FLUSH_EVERY_MS = 2000
+
+/**
+ * Live state of every station, from its retained status, heartbeats and traffic. Kept in
+ * memory for the API and saved to storage every couple of seconds, so a restarted hub
+ * starts from what it last knew.
+ */
+export class Fleet {
+  private readonly states = new Map<string, StationState>()
+  private stations: StationRecord[] = []
+  private towns = new Map<string, string>()
+  private readonly dirty = new Set<string>()
+  private timer: NodeJS.Timeout | undefined
+
+  constructor(
+    private readonly deps: {
+      storage: Storage
+      counters: Counters
+      log: Logger
+      now: () => number
+      onRejects: (rejects: RejectRecord[]) => void
+    },
+  ) {}
+
+  async load(): Promise<void> {
+    const { storage } = this.deps
+    this.stations = await storage.listStations()
+    this.towns = new Map((await storage.listTowns()).map((t: TownRecord) => [t.code, t.name]))
+    for (const s of await storage.loadStationStates()) this.states.set(s.id, s)
+    this.timer = setInterval(() => void this.flush(), FLUSH_EVERY_MS).unref()
+  }
+
+  handleStatus(topic: string, payload: Buffer): void {
+    const status = this.decode(topic, payload, 'status')
+    if (!status) return
+    const s = this.touch(status.stationId)
+    s.connected = status.value.state === 'online'
+    s.statusReason = status.value.reason
+    s.statusSince = status.value.since
+  }
+
+  handleHeartbeat(topic: string, payload: Buffer): void {
+    const hb = this.decode(topic, payload, 'heartbeat')
+    if (!hb) return
+    const s = this.touch(hb.stationId)
+    s.heartbeat = hb.value
+    s.clockSkewMs = Date.parse(hb.value.time) - this.deps.now()
+  }
+
+  /** An events message is proof of life too, and carries the device clock. */
+  eventsSeen(stationId: string, sentAt: string, at: number): void {
+    const s = this.touch(stationId)
+    s.clockSkewMs = Date.parse(sentAt) - at
+  }
+
+  list(): StationView[] {
+    const now = this.deps.now()
+    return this.stations.map((r) => this.view(r, this.states.get(r.id), now))
+  }
+
+  get(stationId: string): StationView | undefined {
+    const r = this.stations.find((s) => s.id === stationId)
+    return r ? this.view(r, this.states.get(r.id), this.deps.now()) : undefined
+  }
+
+  async flush(): Promise<void> {
+    if (this.dirty.size === 0) return
+    const batch = [...this.dirty].flatMap((id) => this.states.get(id) ?? [])
+    this.dirty.clear()
+    await this.deps.storage.saveStationStates(batch).catch((err: unknown) => {
+      for (const s of batch) this.dirty.add(s.id)
+      this.deps.log.warn({ err }, 'saving station states failed; will retry')
+    })
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer)
+    await this.flush()
+  }
+
+  private view(r: StationRecord, s: StationState | undefined, now: number): StationView {
+    const hb = s?.heartbeat ?? null
+    const lastSeenAt = s?.lastSeenAt ?? null
+    const { status, reason } = stationStatus(
+      {
+        connected: s?.connected ?? false,
+        statusReason: s?.statusReason ?? null,
+        lastSeenAt,
+        heartbeatIntervalS: hb?.intervalS ?? null,
+      },
+      now,
+    )
+    return {
+      id: r.id,
+      name: r.name,
+      tier: r.tier,
+      townCode: r.townCode,
+      townName: this.towns.get(r.townCode) ?? '',
+      status,
+      offlineReason: reason,
+      lastSeen: lastSeenAt === null ? null : new Date(lastSeenAt).toISOString(),
+      lastSeenAgeS: lastSeenAt === null ? null : Math.max(0, Math.round((now - lastSeenAt) / 1000)),
+      backlog: hb?.backlog.depth ?? null,
+      oldestUnsentAgeS: hb?.backlog.oldestUnsentAgeS ?? null,
+      deadLetters: hb?.backlog.deadLetters ?? null,
+      clockSkewS: s?.clockSkewMs == null ? null : Math.round(s.clockSkewMs / 100) / 10,
+      lastSeq: hb?.lastSeq ?? null,
+      versions: hb?.versions ?? null,
+      faults: hb?.faults ?? [],
+    }
+  }
+
+  /** Any message from a station means it is connected and alive now. */
+  private touch(stationId: string): StationState {
+    let s = this.states.get(stationId)
+    if (!s) {
+      s = {
+        id: stationId,
+        connected: true,
+        statusReason: 'connected',
+        statusSince: null,
+        lastSeenAt: null,
+        clockSkewMs: null,
+        heartbeat: null,
+      }
+      this.states.set(stationId, s)
+    }
+    s.connected = true
+    s.statusReason = 'connected'
+    s.lastSeenAt = this.deps.now()
+    this.dirty.add(stationId)
+    return s
+  }
+
+  private decode<C extends 'status' | 'heartbeat'>(
+    topic: string,
+    payload: Buffer,
+    channel: C,
+  ): { stationId: string; value: C extends 'status' ? Status : Heartbeat } | undefined {
+    const stationId = parseStationTopic(topic)?.stationId
+    if (stationId === undefined) return undefined
+    const decoded = codecs[channel].decode(payload)
+    if (decoded.ok) return { stationId, value: decoded.value as C extends 'status' ? Status : Heartbeat }
+    const code = decoded.errors[0]?.code ?? 'schema'
+    this.deps.counters.bump(`rejected.${code}`)
+    this.deps.log.warn(
+      { stationId, channel, errors: decoded.errors.slice(0, 5) },
+      `refused a ${channel} message`,
+    )
+    this.deps.onRejects([
+      reject(
+        this.deps.now(),
+        stationId,
+        topic,
+        code,
+        decoded.errors.map(formatWireError).join('; '),
+        payload,
+      ),
+    ])
+    return undefined
+  }
+}

@@ -1,0 +1,49 @@
+import { QuietRequestLogs } from '@ejia/platform'
+import swagger from '@fastify/swagger'
+import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import Fastify from 'fastify'
+import type { Logger } from 'pino'
+import type { Fleet } from '../fleet/fleet.js'
+import type { Counters } from '../ingest/counters.js'
+import type { GroupCommitter } from '../ingest/groupCommitter.js'
+import type { Storage } from '../storage/storage.js'
+import { eventRoutes } from './routes/events.js'
+import { healthRoutes } from './routes/health.js'
+import { stationRoutes } from './routes/stations.js'
+import { statsRoutes } from './routes/stats.js'
+
+export interface ApiDeps {
+  storage: Storage
+  fleet: Fleet
+  counters: Counters
+  committer: GroupCommitter
+  version: string
+  startedAt: number
+  now: () => number
+  brokerInfo: () => { port: number; clients: number }
+}
+
+/** The hub's JSON API. Every route declares its schemas, so it is validated and documented. */
+export async function createApi(deps: ApiDeps, log: Logger) {
+  const app = Fastify({
+    loggerInstance: log,
+    logController: new QuietRequestLogs(),
+  }).withTypeProvider<TypeBoxTypeProvider>()
+  app.setValidatorCompiler(TypeBoxValidatorCompiler)
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'ejia hub API',
+        version: deps.version,
+        description: 'Fleet health, the event ledger and ingest statistics of an ejia hub. JSON, UTF-8.',
+      },
+    },
+  })
+  const routes = [healthRoutes, stationRoutes, eventRoutes, statsRoutes]
+  for (const r of routes) r(app, deps)
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  return app
+}
+
+export type Api = Awaited<ReturnType<typeof createApi>>

@@ -1,0 +1,126 @@
+import { join } from 'node:path'
+import type { Registry } from '@ejia/firmware-config'
+import { allStationsFilter } from '@ejia/protocol'
+import type { Logger } from 'pino'
+import { createEmbeddedBroker } from './broker/embeddedBroker.js'
+import { StationAuth } from './broker/stationAuth.js'
+import { Fleet } from './fleet/fleet.js'
+import { createApi } from './http/api.js'
+import { Counters } from './ingest/counters.js'
+import { EventIngest } from './ingest/eventIngest.js'
+import { GroupCommitter } from './ingest/groupCommitter.js'
+import { SqliteStorage } from './storage/sqlite/sqliteStorage.js'
+import type { RejectRecord } from './storage/storage.js'
+import { HUB_VERSION } from './version.js'
+
+export interface HubOptions {
+  dataDir: string
+  registry: Registry
+  mqttHost: string
+  mqttPort: number
+  httpHost: string
+  httpPort: number
+  log: Logger
+  now?: () => number
+}
+
+export interface HubHandle {
+  mqttPort: number
+  httpPort: number
+  stop(): Promise<void>
+}
+
+export const LEDGER_FILE = 'hub.db'
+const COUNTER_FLUSH_MS = 1000
+
+/** The composition root of the hub: storage, broker, ingest, fleet and API, wired. */
+export async function startHub(opts: HubOptions): Promise<HubHandle> {
+  const { log, registry } = opts
+  const now = opts.now ?? Date.now
+  const storage = await SqliteStorage.open(join(opts.dataDir, LEDGER_FILE))
+  await storage.syncRegistry(
+    registry.district,
+    registry.towns,
+    registry.stations.map((s) => ({
+      id: s.id,
+      name: s.name,
+      tier: s.tier,
+      townCode: s.townCode,
+      contact: s.contact ?? null,
+    })),
+  )
+
+  const counters = new Counters()
+  let rejects: RejectRecord[] = []
+  const flushCounters = async () => {
+    const delta = counters.take()
+    const batch = rejects
+    rejects = []
+    try {
+      await storage.addCounters(delta)
+      await storage.recordRejects(batch)
+    } catch (err) {
+      counters.restore(delta)
+      log.warn({ err }, 'saving counters failed; will retry')
+    }
+  }
+  const counterTimer = setInterval(() => void flushCounters(), COUNTER_FLUSH_MS).unref()
+  const onRejects = (r: RejectRecord[]) => {
+    rejects.push(...r)
+  }
+
+  const committer = new GroupCommitter(storage, { maxCommitEvents: 5000, maxQueuedEvents: 200_000 })
+  const fleet = new Fleet({ storage, counters, log: log.child({ name: 'hub:fleet' }), now, onRejects })
+  await fleet.load()
+  const broker = await createEmbeddedBroker({
+    auth: new StationAuth(registry),
+    counters,
+    log: log.child({ name: 'hub:broker' }),
+  })
+  const ingest = new EventIngest({
+    bus: broker.bus,
+    committer,
+    counters,
+    log: log.child({ name: 'hub:ingest' }),
+    now,
+    onRejects,
+    onEventsSeen: (stationId, sentAt, at) => fleet.eventsSeen(stationId, sentAt, at),
+  })
+  await broker.bus.subscribe(allStationsFilter('events'), (t, p) => ingest.handle(t, p))
+  await broker.bus.subscribe(allStationsFilter('status'), (t, p) => fleet.handleStatus(t, p))
+  await broker.bus.subscribe(allStationsFilter('heartbeat'), (t, p) => fleet.handleHeartbeat(t, p))
+  const mqttPort = await broker.listen(opts.mqttHost, opts.mqttPort)
+
+  const startedAt = now()
+  const api = await createApi(
+    {
+      storage,
+      fleet,
+      counters,
+      committer,
+      version: HUB_VERSION,
+      startedAt,
+      now,
+      brokerInfo: () => ({ port: mqttPort, clients: broker.connectedClients() }),
+    },
+    log.child({ name: 'hub:http' }),
+  )
+  await api.listen({ host: opts.httpHost, port: opts.httpPort })
+  const address = api.server.address()
+  const httpPort = typeof address === 'object' && address ? address.port : opts.httpPort
+  log.info({ mqttPort, httpPort, stations: registry.stations.length }, 'hub started')
+
+  return {
+    mqttPort,
+    httpPort,
+    async stop() {
+      await api.close()
+      await broker.close()
+      await committer.flush()
+      await fleet.stop()
+      clearInterval(counterTimer)
+      await flushCounters()
+      await storage.close()
+    },
+  }
+}

@@ -1,0 +1,276 @@
+import { type Database, openDatabase } from '@ejia/platform'
+import type { Heartbeat, Tier } from '@ejia/protocol'
+import {
+  type EventQuery,
+  eventKey,
+  type LedgerEvent,
+  type LedgerSummary,
+  type RejectRecord,
+  type StationRecord,
+  type StationState,
+  type Storage,
+  type StoredEvent,
+  type TownRecord,
+} from '../storage.js'
+import { hubMigrations } from './migrations.js'
+
+/** Rejects kept for diagnosis; older ones are dropped so a hostile client cannot fill the disk. */
+const MAX_REJECTS = 10_000
+
+/**
+ * Storage in one SQLite file. Writes go through a single connection, one transaction at a
+ * time, in order; reads use a second connection and, thanks to WAL, never wait for them.
+ */
+export class SqliteStorage implements Storage {
+  private writes: Promise<unknown> = Promise.resolve()
+
+  private constructor(
+    private readonly writer: Database,
+    private readonly reader: Database,
+  ) {}
+
+  static async open(file: string): Promise<SqliteStorage> {
+    const writer = await openDatabase(file, { migrations: hubMigrations, synchronous: 'FULL' })
+    const reader = await openDatabase(file, { migrations: hubMigrations })
+    await reader.exec('PRAGMA query_only = ON')
+    return new SqliteStorage(writer, reader)
+  }
+
+  commitEvents(events: readonly LedgerEvent[]): Promise<Set<string>> {
+    return this.transaction(async (db) => {
+      const rows = events.map((e) => [
+        e.stationId,
+        e.id,
+        e.seq,
+        e.type,
+        e.time,
+        e.receivedAt,
+        JSON.stringify(e.body),
+      ])
+      const inserted = await db.all<{ station_id: string; event_id: string; seq: number }[]>(
+        `INSERT INTO events (station_id, event_id, seq, type, device_time, received_at, body)
+         SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6
+         FROM json_each(?) AS j WHERE true
+         ON CONFLICT (station_id, event_id) DO NOTHING
+         RETURNING station_id, event_id, seq`,
+        JSON.stringify(rows),
+      )
+      const perStation = new Map<string, { n: number; max: number }>()
+      for (const r of inserted) {
+        const s = perStation.get(r.station_id) ?? { n: 0, max: 0 }
+        s.n++
+        s.max = Math.max(s.max, r.seq)
+        perStation.set(r.station_id, s)
+      }
+      await db.run(
+        `UPDATE stations SET event_count = event_count + (j.value ->> 1), seq_max = max(seq_max, j.value ->> 2)
+         FROM json_each(?) AS j WHERE stations.id = j.value ->> 0`,
+        JSON.stringify([...perStation].map(([id, s]) => [id, s.n, s.max])),
+      )
+      await addCountersIn(db, { accepted: inserted.length, duplicates: events.length - inserted.length })
+      return new Set(inserted.map((r) => eventKey(r.station_id, r.event_id)))
+    })
+  }
+
+  recordRejects(rejects: readonly RejectRecord[]): Promise<void> {
+    if (rejects.length === 0) return Promise.resolve()
+    return this.transaction(async (db) => {
+      await db.run(
+        `INSERT INTO rejects (at, station_id, topic, code, detail, excerpt)
+         SELECT j.value ->> 'at', j.value ->> 'stationId', j.value ->> 'topic', j.value ->> 'code',
+                j.value ->> 'detail', j.value ->> 'excerpt'
+         FROM json_each(?) AS j`,
+        JSON.stringify(rejects),
+      )
+      await db.run('DELETE FROM rejects WHERE id <= (SELECT max(id) FROM rejects) - ?', MAX_REJECTS)
+    })
+  }
+
+  addCounters(delta: Readonly<Record<string, number>>): Promise<void> {
+    return this.transaction((db) => addCountersIn(db, delta))
+  }
+
+  async counters(): Promise<Record<string, number>> {
+    const rows = await this.reader.all<{ name: string; value: number }[]>('SELECT name, value FROM counters')
+    return Object.fromEntries(rows.map((r) => [r.name, r.value]))
+  }
+
+  syncRegistry(
+    district: TownRecord,
+    towns: readonly TownRecord[],
+    stations: readonly StationRecord[],
+  ): Promise<void> {
+    return this.transaction(async (db) => {
+      await db.run(
+        "INSERT INTO meta (key, value) VALUES ('district', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        JSON.stringify(district),
+      )
+      await db.run(
+        `INSERT INTO towns (code, name) SELECT j.value ->> 'code', j.value ->> 'name' FROM json_each(?) AS j WHERE true
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name`,
+        JSON.stringify(towns),
+      )
+      // stations that left the registry keep their rows and ledger, marked as such
+      await db.run('UPDATE stations SET in_registry = 0')
+      await db.run(
+        `INSERT INTO stations (id, name, tier, town_code, contact_name, contact_phone, in_registry)
+         SELECT j.value ->> 'id', j.value ->> 'name', j.value ->> 'tier', j.value ->> 'townCode',
+                j.value ->> '$.contact.name', j.value ->> '$.contact.phone', 1
+         FROM json_each(?) AS j WHERE true
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, tier = excluded.tier, town_code = excluded.town_code,
+           contact_name = excluded.contact_name, contact_phone = excluded.contact_phone, in_registry = 1`,
+        JSON.stringify(stations),
+      )
+    })
+  }
+
+  saveStationStates(states: readonly StationState[]): Promise<void> {
+    if (states.length === 0) return Promise.resolve()
+    return this.transaction(async (db) => {
+      await db.run(
+        `UPDATE stations SET connected = j.value ->> 'connected', status_reason = j.value ->> 'statusReason',
+           status_since = j.value ->> 'statusSince', last_seen_at = j.value ->> 'lastSeenAt',
+           clock_skew_ms = j.value ->> 'clockSkewMs', heartbeat = j.value -> 'heartbeat'
+         FROM json_each(?) AS j WHERE stations.id = j.value ->> 'id'`,
+        JSON.stringify(states.map((s) => ({ ...s, connected: s.connected ? 1 : 0 }))),
+      )
+    })
+  }
+
+  async loadStationStates(): Promise<StationState[]> {
+    const rows = await this.reader.all<
+      {
+        id: string
+        connected: number
+        status_reason: string | null
+        status_since: string | null
+        last_seen_at: number | null
+        clock_skew_ms: number | null
+        heartbeat: string | null
+      }[]
+    >(
+      'SELECT id, connected, status_reason, status_since, last_seen_at, clock_skew_ms, heartbeat FROM stations',
+    )
+    return rows.map((r) => ({
+      id: r.id,
+      connected: r.connected === 1,
+      statusReason: r.status_reason,
+      statusSince: r.status_since,
+      lastSeenAt: r.last_seen_at,
+      clockSkewMs: r.clock_skew_ms,
+      heartbeat: r.heartbeat && r.heartbeat !== 'null' ? (JSON.parse(r.heartbeat) as Heartbeat) : null,
+    }))
+  }
+
+  async listStations(): Promise<StationRecord[]> {
+    const rows = await this.reader.all<
+      {
+        id: string
+        name: string
+        tier: Tier
+        town_code: string
+        contact_name: string | null
+        contact_phone: string | null
+      }[]
+    >(
+      'SELECT id, name, tier, town_code, contact_name, contact_phone FROM stations WHERE in_registry = 1 ORDER BY id',
+    )
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      tier: r.tier,
+      townCode: r.town_code,
+      contact:
+        r.contact_name || r.contact_phone
+          ? { name: r.contact_name ?? '', phone: r.contact_phone ?? '' }
+          : null,
+    }))
+  }
+
+  listTowns(): Promise<TownRecord[]> {
+    return this.reader.all<TownRecord[]>('SELECT code, name FROM towns ORDER BY code')
+  }
+
+  ledgerSummaries(): Promise<LedgerSummary[]> {
+    return this.reader.all<LedgerSummary[]>(
+      'SELECT id AS stationId, event_count AS events, seq_max AS seqMax FROM stations',
+    )
+  }
+
+  async queryEvents(q: EventQuery): Promise<StoredEvent[]> {
+    // every filter is a bound parameter; only these fixed fragments are ever spliced in
+    const filters: [string, string | number | undefined][] = [
+      ['ingest_id > ?', q.after ?? 0],
+      ['station_id = ?', q.stationId],
+      ['type = ?', q.type],
+      ['device_time >= ?', q.since],
+      ['device_time < ?', q.until],
+    ]
+    const used = filters.filter(([, v]) => v !== undefined)
+    const where = used.map(([sql]) => sql)
+    const args = [...used.map(([, v]) => v as string | number), q.limit]
+    const rows = await this.reader.all<
+      {
+        ingest_id: number
+        station_id: string
+        event_id: string
+        seq: number
+        type: string
+        device_time: string
+        received_at: number
+        body: string
+      }[]
+    >(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY ingest_id LIMIT ?`, ...args)
+    return rows.map((r) => ({
+      ingestId: r.ingest_id,
+      id: r.event_id,
+      stationId: r.station_id,
+      seq: r.seq,
+      type: r.type,
+      time: r.device_time,
+      receivedAt: new Date(r.received_at).toISOString(),
+      body: JSON.parse(r.body) as unknown,
+    }))
+  }
+
+  async recentRejects(limit: number): Promise<(RejectRecord & { id: number })[]> {
+    return this.reader.all(
+      'SELECT id, at, station_id AS stationId, topic, code, detail, excerpt FROM rejects ORDER BY id DESC LIMIT ?',
+      limit,
+    )
+  }
+
+  async close(): Promise<void> {
+    await this.writes.catch(() => undefined)
+    await this.reader.close()
+    await this.writer.close()
+  }
+
+  /** Runs `fn` in its own transaction, after every write queued before it. */
+  private transaction<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      await this.writer.exec('BEGIN IMMEDIATE')
+      try {
+        const result = await fn(this.writer)
+        await this.writer.exec('COMMIT')
+        return result
+      } catch (err) {
+        await this.writer.exec('ROLLBACK').catch(() => undefined)
+        throw err
+      }
+    }
+    const result = this.writes.then(run, run)
+    this.writes = result.catch(() => undefined)
+    return result
+  }
+}
+
+async function addCountersIn(db: Database, delta: Readonly<Record<string, number>>): Promise<void> {
+  const entries = Object.entries(delta).filter(([, v]) => v !== 0)
+  if (entries.length === 0) return
+  await db.run(
+    `INSERT INTO counters (name, value) SELECT j.value ->> 0, j.value ->> 1 FROM json_each(?) AS j WHERE true
+     ON CONFLICT (name) DO UPDATE SET value = value + excluded.value`,
+    JSON.stringify(entries),
+  )
+}

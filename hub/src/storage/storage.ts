@@ -1,0 +1,97 @@
+import type { Event, Heartbeat, Tier } from '@ejia/protocol'
+
+/** An event as the hub stores it: the kiosk's envelope plus when the hub received it. */
+export type LedgerEvent = Event & { receivedAt: number }
+
+export interface StoredEvent {
+  ingestId: number
+  id: string
+  stationId: string
+  seq: number
+  type: string
+  time: string
+  receivedAt: string
+  body: unknown
+}
+
+export interface EventQuery {
+  stationId?: string
+  type?: string
+  /** Device time lower bound, inclusive (RFC 3339). */
+  since?: string
+  /** Device time upper bound, exclusive (RFC 3339). */
+  until?: string
+  /** Continue after this ingest id (the `nextCursor` of the previous page). */
+  after?: number
+  limit: number
+}
+
+export interface RejectRecord {
+  at: number
+  stationId: string | null
+  topic: string
+  code: string
+  detail: string
+  /** The start of the offending payload, for diagnosis; never the whole of a huge one. */
+  excerpt: string
+}
+
+/** What the hub keeps of each station between restarts; the live view is in memory. */
+export interface StationState {
+  id: string
+  connected: boolean
+  statusReason: string | null
+  statusSince: string | null
+  lastSeenAt: number | null
+  clockSkewMs: number | null
+  heartbeat: Heartbeat | null
+}
+
+export interface StationRecord {
+  id: string
+  name: string
+  tier: Tier
+  townCode: string
+  contact: { name: string; phone: string } | null
+}
+
+export interface LedgerSummary {
+  stationId: string
+  events: number
+  seqMax: number
+}
+
+export interface TownRecord {
+  code: string
+  name: string
+}
+
+/**
+ * The hub's storage port. SQLite now; PostgreSQL behind the same contract when one
+ * machine is not enough.
+ */
+export interface Storage {
+  /**
+   * Stores events in one transaction, ignoring any (station, event id) already stored.
+   * Resolves only once committed; returns the keys (`station/id`) that were new.
+   */
+  commitEvents(events: readonly LedgerEvent[]): Promise<Set<string>>
+  recordRejects(rejects: readonly RejectRecord[]): Promise<void>
+  addCounters(delta: Readonly<Record<string, number>>): Promise<void>
+  counters(): Promise<Record<string, number>>
+  syncRegistry(
+    district: TownRecord,
+    towns: readonly TownRecord[],
+    stations: readonly StationRecord[],
+  ): Promise<void>
+  saveStationStates(states: readonly StationState[]): Promise<void>
+  loadStationStates(): Promise<StationState[]>
+  listStations(): Promise<StationRecord[]>
+  listTowns(): Promise<TownRecord[]>
+  ledgerSummaries(): Promise<LedgerSummary[]>
+  queryEvents(q: EventQuery): Promise<StoredEvent[]>
+  recentRejects(limit: number): Promise<(RejectRecord & { id: number })[]>
+  close(): Promise<void>
+}
+
+export const eventKey = (stationId: string, eventId: string): string => `${stationId}/${eventId}`
