@@ -1,6 +1,7 @@
 export * from './broker/stationAuth.js'
 export * from './domain/stationStatus.js'
 export type { StationView } from './fleet/stationView.js'
+export * from './http/openapi.js'
 export * from './main.js'
 export * from './storage/sqlite/sqliteStorage.js'
 export type * from './storage/storage.js'

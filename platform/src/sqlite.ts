@@ -86,3 +86,10 @@ export function isStorageFailure(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code
   return code === 'SQLITE_FULL' || code === 'SQLITE_IOERR' || code === 'SQLITE_CANTOPEN'
 }
+
+/** Opens an existing database for reading only, e.g. to inspect a ledger or a journal. */
+export async function openDatabaseReadOnly(file: string): Promise<Database> {
+  const db = await open({ filename: file, driver: sqlite3.Database, mode: sqlite3.OPEN_READONLY })
+  await db.exec('PRAGMA busy_timeout = 5000')
+  return db
+}

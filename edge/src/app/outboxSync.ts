@@ -77,9 +77,13 @@ export class OutboxSync {
   async onAck(ack: CommitAck): Promise<void> {
     const now = this.deps.clock.now()
     const stored = [...ack.accepted, ...ack.duplicate]
-    this.counters.eventsAcked += await this.deps.journal.markAcked(stored, now)
+    // await first, then add: `x += await f()` would read x before the await and lose
+    // the counts of acks applied meanwhile
+    const acked = await this.deps.journal.markAcked(stored, now)
+    this.counters.eventsAcked += acked
     if (ack.rejected.length > 0) {
-      this.counters.eventsRejected += await this.deps.journal.markRejected(ack.rejected, now)
+      const rejected = await this.deps.journal.markRejected(ack.rejected, now)
+      this.counters.eventsRejected += rejected
       this.deps.log.error({ rejected: ack.rejected }, 'hub refused events; kept as dead letters')
     }
     const named = new Set([...stored, ...ack.rejected.map((r) => r.id)])

@@ -1,6 +1,6 @@
 import { QuietRequestLogs } from '@ejia/platform'
 import swagger from '@fastify/swagger'
-import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify from 'fastify'
 import type { Logger } from 'pino'
 import type { Fleet } from '../fleet/fleet.js'
@@ -29,7 +29,6 @@ export async function createApi(deps: ApiDeps, log: Logger) {
     loggerInstance: log,
     logController: new QuietRequestLogs(),
   }).withTypeProvider<TypeBoxTypeProvider>()
-  app.setValidatorCompiler(TypeBoxValidatorCompiler)
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

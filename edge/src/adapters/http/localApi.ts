@@ -1,6 +1,6 @@
 import { QuietRequestLogs } from '@ejia/platform'
 import { type EventType, eventTypes } from '@ejia/protocol'
-import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify from 'fastify'
 import type { Logger } from 'pino'
 import Type from 'typebox'
@@ -23,7 +23,6 @@ export function createLocalApi(deps: { agent: Agent; station: StationInfo; log: 
     logController: new QuietRequestLogs(),
     bodyLimit: 64 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>()
-  app.setValidatorCompiler(TypeBoxValidatorCompiler)
 
   app.get('/api/status', async () => ({ station: deps.station, ...(await deps.agent.status()) }))
 
