@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { StationConfig } from '@ejia/firmware-config'
 import type { Logger } from 'pino'
-import { createLocalApi } from './adapters/http/localApi.js'
+import { createLocalApi, kioskUiDir } from './adapters/http/localApi.js'
 import { MqttUplink } from './adapters/mqtt/mqttUplink.js'
 import { SqliteJournal } from './adapters/sqlite/sqliteJournal.js'
 import { systemClock } from './adapters/system/systemClock.js'
@@ -55,10 +55,12 @@ export async function startEdge(config: StationConfig, opts: EdgeOptions): Promi
   )
   if (opts.localApi === false) return { agent, stop: () => agent.stop() }
 
-  const api = createLocalApi({
+  const uiDir = kioskUiDir()
+  const api = await createLocalApi({
     agent,
     station: { id: stationId, name: config.station.name, townName: config.station.townName },
     log: log.child({ name: 'edge:http' }),
+    ...(uiDir ? { uiDir } : {}),
   })
   try {
     await api.listen({ host: config.localApi.host, port: config.localApi.port })

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events'
 import { dirname, join } from 'node:path'
 import { loadRegistry, loadStationConfig, STATIONS_DIR } from '@ejia/firmware-config'
 import type { Logger } from 'pino'
@@ -68,11 +69,13 @@ export async function runFleet(opts: FleetOptions): Promise<FleetSummary> {
       config,
       eventsPerStation: opts.eventsPerStation,
       ratePerSecond: opts.ratePerStation,
-      log: opts.log.child({ name: `sim:${s.id}` }),
+      log: opts.log.child({ station: s.id }),
       signal: opts.signal,
     })
   })
 
+  // every station waits on the same stop signal: that many listeners is by design
+  setMaxListeners(sims.length + 10, opts.signal)
   for (let i = 0; i < sims.length; i += START_CONCURRENCY) {
     await Promise.all(sims.slice(i, i + START_CONCURRENCY).map((s) => s.start()))
   }

@@ -1,5 +1,9 @@
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { QuietRequestLogs } from '@ejia/platform'
 import { type EventType, eventTypes } from '@ejia/protocol'
+import fastifyStatic from '@fastify/static'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify from 'fastify'
 import type { Logger } from 'pino'
@@ -14,15 +18,32 @@ export interface StationInfo {
 }
 
 /**
- * The kiosk UI's API, on the loopback interface only. A POST answers after the event is
+ * The kiosk UI and its API, on the loopback interface only. A POST answers after the event is
  * on disk, so the screen says "done" only for what will reach the hub.
  */
-export function createLocalApi(deps: { agent: Agent; station: StationInfo; log: Logger }) {
+/** Where the built kiosk UI is, if it has been built. */
+export function kioskUiDir(): string | undefined {
+  try {
+    const dir = join(dirname(createRequire(import.meta.url).resolve('@ejia/kiosk-ui/package.json')), 'dist')
+    return existsSync(join(dir, 'index.html')) ? dir : undefined
+  } catch {
+    return undefined
+  }
+}
+
+export async function createLocalApi(deps: {
+  agent: Agent
+  station: StationInfo
+  log: Logger
+  uiDir?: string
+}) {
   const app = Fastify({
     loggerInstance: deps.log,
     logController: new QuietRequestLogs(),
     bodyLimit: 64 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>()
+
+  if (deps.uiDir) await app.register(fastifyStatic, { root: deps.uiDir })
 
   app.get('/api/status', async () => ({ station: deps.station, ...(await deps.agent.status()) }))
 

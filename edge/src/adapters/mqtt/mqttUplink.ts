@@ -1,7 +1,10 @@
+import { setTimeout as delay } from 'node:timers/promises'
 import { codecs, type EventBatch, type Heartbeat, type Status, stationTopic } from '@ejia/protocol'
 import mqtt, { type MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
 import { type Uplink, UplinkError, type UplinkHandlers } from '../../ports/uplink.js'
+
+const CLOSE_GRACE_MS = 2000
 
 export interface MqttUplinkOptions {
   url: string
@@ -128,12 +131,12 @@ export class MqttUplink implements Uplink {
     if (!client) return
     if (client.connected) {
       const bye: Status = { state: 'offline', reason: 'shutdown', since: new Date(this.now()).toISOString() }
-      await client
-        .publishAsync(stationTopic(this.opts.stationId, 'status'), codecs.status.encode(bye), {
-          qos: 1,
-          retain: true,
-        })
-        .catch(() => undefined)
+      // the PUBACK may never come if the hub goes away now; do not let that hold up the stop
+      const topic = stationTopic(this.opts.stationId, 'status')
+      await Promise.race([
+        client.publishAsync(topic, codecs.status.encode(bye), { qos: 1, retain: true }),
+        delay(CLOSE_GRACE_MS),
+      ]).catch(() => undefined)
     }
     await client.endAsync(true)
   }

@@ -1,0 +1,15 @@
+/**
+ * Every string the kiosk shows, Simplified Chinese first. Screens take their words from
+ * here and nowhere else, so wording is reviewed (and one day translated) in one place.
+ */
+export const zh = {
+  appName: 'e家 · 党群服务站',
+  online: '网络正常',
+  offline: '网络已断开，签到照常进行',
+  backlogWaiting: (n: number) => `${n} 条记录待上传`,
+  backlogSince: (time: string) => `最早一条：${time}`,
+  connecting: '正在连接本机服务…',
+  agentUnreachable: '本机服务未响应，请联系值班干部',
+  faults: '设备提示',
+  weekdays: ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'],
+} as const
