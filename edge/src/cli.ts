@@ -1,6 +1,7 @@
+import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadStationConfig } from '@ejia/firmware-config'
-import { createLogger } from '@ejia/platform'
+import { createLogger, parsePort, stopOnSignals } from '@ejia/platform'
 import { startEdge } from './main.js'
 
 const USAGE = 'usage: ejia-edge --config FILE [--hub mqtt://HOST:PORT] [--data DIR] [--api-port N]'
@@ -22,29 +23,20 @@ const log = createLogger()
 let config: ReturnType<typeof loadStationConfig>
 try {
   config = loadStationConfig(values.config)
+  if (values.hub) config.hub.mqttUrl = values.hub
+  if (values.data) config.dataDir = resolve(values.data)
+  if (values['api-port']) config.localApi.port = parsePort('api-port', values['api-port'])
 } catch (err) {
-  console.error(err instanceof ConfigError ? err.message : err)
+  console.error(err instanceof ConfigError || err instanceof RangeError ? err.message : err)
   process.exit(2)
 }
-if (values.hub) config.hub.mqttUrl = values.hub
-if (values.data) config.dataDir = values.data
-if (values['api-port']) config.localApi.port = Number(values['api-port'])
 
-const edge = await startEdge(config, { log })
+const edge = await startEdge(config, { log }).catch((err: unknown) => {
+  // e.g. a journal that belongs to another station, or the UI port taken: say so and stop
+  log.fatal({ err }, 'kiosk agent could not start')
+  console.error(`ejia-edge could not start: ${(err as Error).message}`)
+  process.exit(1)
+})
 console.log(JSON.stringify({ stationId: config.station.id, localApi: edge.localApiUrl ?? null }))
 
-let stopping = false
-const shutdown = (signal: string) => {
-  if (stopping) return
-  stopping = true
-  log.info({ signal }, 'stopping')
-  edge.stop().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      log.error({ err }, 'unclean stop')
-      process.exit(1)
-    },
-  )
-}
-process.on('SIGTERM', () => shutdown('SIGTERM'))
-process.on('SIGINT', () => shutdown('SIGINT'))
+stopOnSignals(() => edge.stop(), log)

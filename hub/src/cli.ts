@@ -1,9 +1,13 @@
 import { parseArgs } from 'node:util'
 import { ConfigError, loadRegistry } from '@ejia/firmware-config'
-import { createLogger } from '@ejia/platform'
+import { createLogger, parsePort, stopOnSignals } from '@ejia/platform'
 import { startHub } from './main.js'
 
-const USAGE = `usage: ejia-hub --data DIR --registry FILE [--mqtt-port N] [--http-port N] [--host ADDR]
+const USAGE = `usage: ejia-hub --data DIR --registry FILE [--mqtt-port N] [--http-port N]
+               [--host ADDR] [--http-host ADDR]
+  --host is where the MQTT broker listens (default 0.0.0.0: kiosks must reach it);
+  --http-host where the API listens (default 127.0.0.1: it has no login yet, so put it
+  behind the control centre's reverse proxy rather than on the network).
   Port 0 picks a free port. Prints the bound ports as one JSON line once listening.`
 
 const { values } = parseArgs({
@@ -13,27 +17,23 @@ const { values } = parseArgs({
     'mqtt-port': { type: 'string', default: '1883' },
     'http-port': { type: 'string', default: '8080' },
     host: { type: 'string', default: '0.0.0.0' },
-    'http-host': { type: 'string' },
+    'http-host': { type: 'string', default: '127.0.0.1' },
   },
 })
 if (!values.data || !values.registry) {
   console.error(USAGE)
   process.exit(2)
 }
-const port = (name: string, v: string): number => {
-  const n = Number(v)
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    console.error(`--${name} must be a port number (0-65535), not "${v}"`)
-    process.exit(2)
-  }
-  return n
-}
 
 let registry: ReturnType<typeof loadRegistry>
+let mqttPort: number
+let httpPort: number
 try {
+  mqttPort = parsePort('mqtt-port', values['mqtt-port'])
+  httpPort = parsePort('http-port', values['http-port'])
   registry = loadRegistry(values.registry)
 } catch (err) {
-  console.error(err instanceof ConfigError ? err.message : err)
+  console.error(err instanceof ConfigError || err instanceof RangeError ? err.message : err)
   process.exit(2)
 }
 
@@ -42,25 +42,16 @@ const hub = await startHub({
   dataDir: values.data,
   registry,
   mqttHost: values.host,
-  mqttPort: port('mqtt-port', values['mqtt-port']),
-  httpHost: values['http-host'] ?? values.host,
-  httpPort: port('http-port', values['http-port']),
+  mqttPort,
+  httpHost: values['http-host'],
+  httpPort,
   log,
+}).catch((err: unknown) => {
+  // e.g. a port already taken, or a ledger from a newer version: say so and stop
+  log.fatal({ err }, 'hub could not start')
+  console.error(`ejia-hub could not start: ${(err as Error).message}`)
+  process.exit(1)
 })
 console.log(JSON.stringify({ mqttPort: hub.mqttPort, httpPort: hub.httpPort }))
 
-let stopping = false
-const shutdown = (signal: string) => {
-  if (stopping) return
-  stopping = true
-  log.info({ signal }, 'stopping')
-  hub.stop().then(
-    () => process.exit(0),
-    (err: unknown) => {
-      log.error({ err }, 'unclean stop')
-      process.exit(1)
-    },
-  )
-}
-process.on('SIGTERM', () => shutdown('SIGTERM'))
-process.on('SIGINT', () => shutdown('SIGINT'))
+stopOnSignals(() => hub.stop(), log)

@@ -1,2 +1,3 @@
 export * from './logging.js'
+export * from './service.js'
 export * from './sqlite.js'

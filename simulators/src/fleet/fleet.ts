@@ -81,15 +81,20 @@ export async function runFleet(opts: FleetOptions): Promise<FleetSummary> {
   }
   const generating = Promise.all(sims.map((s) => s.generate()))
 
-  let settled = 0
+  // a settled station stays settled (it has produced all its events), so stop asking it
+  const settled = new Set<SimStation>()
   while (!opts.signal.aborted) {
-    settled = (await Promise.all(sims.map((s) => s.settled()))).filter(Boolean).length
+    const pending = sims.filter((s) => !settled.has(s))
+    const done = await Promise.all(pending.map((s) => s.settled()))
+    pending.forEach((s, i) => {
+      if (done[i]) settled.add(s)
+    })
     opts.onProgress?.({
       stations: sims.length,
-      settled,
+      settled: settled.size,
       generated: sims.reduce((n, s) => n + s.generated, 0),
     })
-    if (settled === sims.length) break
+    if (settled.size === sims.length) break
     await new Promise((r) => setTimeout(r, SETTLE_POLL_MS))
   }
   await generating
