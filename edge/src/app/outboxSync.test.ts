@@ -122,4 +122,21 @@ describe('OutboxSync', () => {
     await settle()
     expect(t.uplink.batches).toHaveLength(1)
   })
+
+  it('retries by itself when the journal fails to read, without losing anything', async () => {
+    const t = setup()
+    await t.checkin(1)
+    const pending = t.journal.pending.bind(t.journal)
+    let failures = 1
+    t.journal.pending = async (q) => {
+      if (failures-- > 0) throw new Error('SQLITE_IOERR: disk I/O error')
+      return pending(q)
+    }
+    t.uplink.connect()
+    await settle()
+    expect(t.uplink.batches).toHaveLength(0)
+    t.clock.advance(5000)
+    await settle()
+    expect(t.sentSeqs()).toEqual([[1]])
+  })
 })

@@ -27,6 +27,7 @@ interface InFlight {
 /** Room left in a payload for the batch wrapper around the events. */
 const BATCH_OVERHEAD_BYTES = 256
 const MAX_ACK_TIMEOUT_MS = 4 * 60_000
+const RETRY_AFTER_FAILURE_MS = 5000
 
 /**
  * Moves events from the journal to the hub. Only the journal holds events: a batch in
@@ -43,6 +44,7 @@ export class OutboxSync {
   private readonly inFlight = new Map<number, InFlight>()
   private nextBatch = 1
   private ackTimeoutMs: number
+  private retryTimer: TimerHandle | undefined
   private pumping = false
   private again = false
   private readonly counters = { batchesSent: 0, eventsAcked: 0, eventsRejected: 0, ackTimeouts: 0 }
@@ -105,6 +107,15 @@ export class OutboxSync {
   stop(): void {
     this.connected = false
     this.dropInFlight()
+    if (this.retryTimer) this.deps.clock.clear(this.retryTimer)
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer) return
+    this.retryTimer = this.deps.clock.setTimeout(() => {
+      this.retryTimer = undefined
+      this.kick()
+    }, RETRY_AFTER_FAILURE_MS)
   }
 
   private async pump(): Promise<void> {
@@ -122,7 +133,9 @@ export class OutboxSync {
         }
       } while (this.again)
     } catch (err) {
-      this.deps.log.error({ err }, 'outbox pump failed; will retry on the next kick')
+      // e.g. the journal's disk failing: nothing is lost, try again shortly
+      this.deps.log.error({ err }, 'outbox pump failed; retrying')
+      this.scheduleRetry()
     } finally {
       this.pumping = false
     }
