@@ -13,8 +13,10 @@ export const journalMigrations: Migration[] = [
         time          TEXT    NOT NULL,
         body          TEXT    NOT NULL,
         recorded_at   INTEGER NOT NULL,
+        -- set when a commit ack names the event: 'accepted' (the hub has it, stored now or
+        -- before) or 'rejected' (refused for good; kept as a dead letter)
         acked_at      INTEGER,
-        ack_status    TEXT CHECK (ack_status IN ('accepted', 'duplicate', 'rejected')),
+        ack_status    TEXT CHECK (ack_status IN ('accepted', 'rejected')),
         reject_code   TEXT,
         reject_reason TEXT
       );
