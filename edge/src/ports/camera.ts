@@ -1,8 +1,7 @@
+import type { RgbImage } from '../domain/face/image.js'
+
 /** One image from a camera: 8-bit RGB, row-major, no padding. */
-export interface Frame {
-  width: number
-  height: number
-  data: Uint8Array
+export interface Frame extends RgbImage {
   /** Device clock in ms when the frame was captured. */
   capturedAt: number
 }

@@ -1,40 +1,53 @@
-import type { Frame } from './camera.js'
+import type { Box, Point } from '../domain/face/geometry.js'
+import type { RgbImage } from '../domain/face/image.js'
+import type { Pose, QualityIssue } from '../domain/face/quality.js'
 
-export interface FaceBox {
-  x: number
-  y: number
-  width: number
-  height: number
-  score: number
+export type { QualityIssue }
+
+/** A face as the engine saw it in one frame, in frame pixel coordinates. */
+export interface ObservedFace {
+  box: Box
+  /** 68 points, iBUG 300-W order. */
+  landmarks: Point[]
+  pose: Pose
+  /** Mean luminance of the face, 0..255. */
+  brightness: number
+  /** Variance of the Laplacian of the aligned face. */
+  sharpness: number
 }
 
-/** Why a frame cannot be used, in words the kiosk UI turns into guidance. */
-export type QualityIssue =
-  | 'noFace'
-  | 'tooSmall'
-  | 'tooDark'
-  | 'tooBright'
-  | 'blurred'
-  | 'offAngle'
-  | 'severalFaces'
-  | 'notLive'
+/** Milliseconds per stage, for the benchmark and the logs. */
+export interface FaceTimings {
+  detect: number
+  landmarks: number
+  align: number
+  embed: number
+  liveness: number
+  total: number
+}
 
-export type FaceProbe =
-  | { ok: true; box: FaceBox; embedding: Float32Array }
-  | { ok: false; issue: QualityIssue; box?: FaceBox }
-
-export type FaceMatch =
-  | { decision: 'match'; personId: string; score: number; margin: number }
-  | { decision: 'stranger'; bestScore: number }
+export type FaceAnalysis =
+  | {
+      ok: true
+      face: ObservedFace
+      /** L2-normalised embedding of the aligned face. */
+      embedding: Float32Array
+      /** The liveness model's "real face" probability, when asked for. */
+      liveness: number | null
+      faces: number
+      timings: FaceTimings
+    }
+  | { ok: false; issue: QualityIssue; face?: ObservedFace; faces: number; timings: FaceTimings }
 
 /**
- * Face detection, embedding and 1:N search. Templates never leave the kiosk; the gallery
- * holds them encrypted at rest and deletes them on request.
+ * Face detection, landmarks, alignment, embedding and liveness for one frame, with the
+ * quality gates in between. Matching against enrolled people is not the engine's job: the
+ * gallery does it, with the engine's embeddings. Nothing here keeps an image.
  */
 export interface FaceEngine {
+  /** Names the models and their hashes; travels with every face check-in. */
   readonly modelVersion: string
-  probe(frame: Frame): Promise<FaceProbe>
-  identify(embedding: Float32Array): FaceMatch
-  enrol(personId: string, embedding: Float32Array): Promise<void>
-  forget(personId: string): Promise<boolean>
+  readonly embeddingSize: number
+  analyse(frame: RgbImage, opts?: { liveness?: boolean }): Promise<FaceAnalysis>
+  close(): Promise<void>
 }

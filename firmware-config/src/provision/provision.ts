@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { tierOfStation, townOfStation } from '@ejia/protocol'
+import { Value } from 'typebox/value'
+import { FaceConfig } from '../schema/faceConfig.js'
 import { REGISTRY_SCHEMA_VERSION, type Registry } from '../schema/registry.js'
 import { STATION_CONFIG_SCHEMA_VERSION, type StationConfig } from '../schema/stationConfig.js'
 import type { CsvProblem, StationRow } from './stationCsv.js'
@@ -16,6 +18,10 @@ export interface Provisioned {
   registry: Registry
   configs: StationConfig[]
   problems: CsvProblem[]
+}
+
+function faceDefaults(): FaceConfig {
+  return Value.Default(FaceConfig, {}) as FaceConfig
 }
 
 export function newStationSecret(): string {
@@ -104,6 +110,9 @@ export function provision(rows: readonly StationRow[], opts: ProvisionOptions): 
         reconnectPeriodS: 2,
       },
       journal: { retentionDays: 180 },
+      // each kiosk gets its own key for face templates at rest
+      face: { ...faceDefaults(), enabled: true, templateKey: randomBytes(32).toString('base64') },
+      camera: { type: 'push', fps: 5 },
       localApi: { host: '127.0.0.1', port: 8731 },
     })
   }

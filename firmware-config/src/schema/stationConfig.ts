@@ -1,5 +1,6 @@
 import { DistrictCode, StationId, Tier, TownCode } from '@ejia/protocol'
 import Type, { type Static } from 'typebox'
+import { FaceConfig } from './faceConfig.js'
 
 export const STATION_CONFIG_SCHEMA_VERSION = 1
 
@@ -72,6 +73,23 @@ export const StationConfig = Type.Object(
         }),
       },
       { additionalProperties: false, default: {}, title: 'Journal' },
+    ),
+    face: FaceConfig,
+    camera: Type.Object(
+      {
+        type: Type.Enum(['none', 'push', 'folder'], {
+          default: 'none',
+          description: 'push: frames sent by the kiosk UI (getUserMedia); folder: images replayed, for labs',
+        }),
+        folder: Type.Optional(Type.String({ description: 'Images to replay, for type folder' })),
+        fps: Type.Number({
+          exclusiveMinimum: 0,
+          maximum: 30,
+          default: 5,
+          description: 'Frames per second, for type folder',
+        }),
+      },
+      { additionalProperties: false, default: {}, title: 'Camera' },
     ),
     localApi: Type.Object(
       {

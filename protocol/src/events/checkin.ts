@@ -1,6 +1,7 @@
 import Type, { type Static } from 'typebox'
 import { PersonId } from '../ids.js'
 import { SignInMethod } from './credential.js'
+import { LivenessOutcome, ModelVersion } from './face.js'
 
 /** A person signed in at the kiosk, to an activity or (without `activityId`) as a visit. */
 export const CheckinBody = Type.Object(
@@ -12,6 +13,10 @@ export const CheckinBody = Type.Object(
     score: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     /** The cadre who vouched, required when `method` is `vouch`. */
     vouchedBy: Type.Optional(PersonId),
+    /** Face check-in: lead of the best match over the runner-up. */
+    margin: Type.Optional(Type.Number({ minimum: -1, maximum: 2 })),
+    liveness: Type.Optional(LivenessOutcome),
+    modelVersion: Type.Optional(ModelVersion),
   },
   { additionalProperties: false, title: 'checkin' },
 )

@@ -3,12 +3,14 @@ import { ActivityEndBody, ActivityStartBody } from './activity.js'
 import { AgentStartBody } from './agent.js'
 import { CheckinBody } from './checkin.js'
 import { DutyPunchBody } from './duty.js'
+import { FaceConsentBody, FaceDeletedBody, FaceEnrolledBody } from './face.js'
 
 export * from './activity.js'
 export * from './agent.js'
 export * from './checkin.js'
 export * from './credential.js'
 export * from './duty.js'
+export * from './face.js'
 
 /** Every event type and the schema of its body. Adding a type here is all it takes. */
 export const eventBodies = {
@@ -17,6 +19,9 @@ export const eventBodies = {
   'activity.start': ActivityStartBody,
   'activity.end': ActivityEndBody,
   'agent.start': AgentStartBody,
+  'face.consent': FaceConsentBody,
+  'face.enrolled': FaceEnrolledBody,
+  'face.deleted': FaceDeletedBody,
 } as const satisfies Record<string, TSchema>
 
 export type EventType = keyof typeof eventBodies

@@ -3,7 +3,7 @@ import { FakeAttendanceDevice } from './fakeAttendanceDevice.js'
 import { FakeCamera } from './fakeCamera.js'
 import { FakeFaceEngine } from './fakeFaceEngine.js'
 
-const frame = (face: number) => ({ width: 4, height: 4, data: new Uint8Array([face, 0, 0]), capturedAt: 0 })
+const frame = (face: number) => ({ width: 1, height: 1, data: new Uint8Array([face, 0, 0]), capturedAt: 0 })
 
 describe('fakes behind the hardware ports', () => {
   it('FakeCamera hands out its frames in turn, only while open', async () => {
@@ -17,23 +17,16 @@ describe('fakes behind the hardware ports', () => {
     ]).toEqual([1, 2, 2])
   })
 
-  it('FakeFaceEngine matches by cosine, rejects strangers and ambiguous matches, and forgets', async () => {
-    const faces = new Map([
-      [1, new Float32Array([1, 0, 0])],
-      [2, new Float32Array([0.9, 0.1, 0])],
-      [3, new Float32Array([0, 0, 1])],
-    ])
-    const engine = new FakeFaceEngine(faces)
-    expect(await engine.probe(frame(0))).toEqual({ ok: false, issue: 'noFace' })
-    await engine.enrol('alice', faces.get(1)!)
-    const probe = await engine.probe(frame(1))
-    if (!probe.ok) throw new Error('expected a face')
-    expect(engine.identify(probe.embedding)).toMatchObject({ decision: 'match', personId: 'alice' })
-    expect(engine.identify(faces.get(3)!)).toMatchObject({ decision: 'stranger' })
-    await engine.enrol('alina', faces.get(2)!) // nearly the same face: no safe margin
-    expect(engine.identify(faces.get(1)!)).toMatchObject({ decision: 'stranger' })
-    expect(await engine.forget('alina')).toBe(true)
-    expect(engine.identify(faces.get(1)!)).toMatchObject({ decision: 'match', personId: 'alice' })
+  it('FakeFaceEngine reports the face or the problem the frame stands for', async () => {
+    const engine = new FakeFaceEngine(
+      new Map([[1, new Float32Array([1, 0, 0, 0, 0, 0, 0, 0])]]),
+      new Map([[9, 'tooDark']]),
+    )
+    expect(await engine.analyse(frame(0))).toMatchObject({ ok: false, issue: 'noFace', faces: 0 })
+    expect(await engine.analyse(frame(9))).toMatchObject({ ok: false, issue: 'tooDark' })
+    const seen = await engine.analyse(frame(1), { liveness: true })
+    expect(seen.ok && Array.from(seen.embedding)).toEqual([1, 0, 0, 0, 0, 0, 0, 0])
+    expect(seen.ok && seen.liveness).toBe(0)
   })
 
   it('FakeAttendanceDevice delivers reads until it faults', async () => {

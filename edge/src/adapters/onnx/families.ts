@@ -1,0 +1,28 @@
+import type { Box, Point } from '../../domain/face/geometry.js'
+import type { RgbImage } from '../../domain/face/image.js'
+
+/**
+ * One adapter per model family turns a model's tensors into what the pipeline needs.
+ * Another model of a family that is here (a 640×480 UltraFace, an ArcFace R100) needs only
+ * a config change; a new family (SCRFD, YuNet, SFace) needs one small adapter like these.
+ */
+export interface FaceDetector {
+  /** Faces in frame coordinates, best first. */
+  detect(img: RgbImage): Promise<Box[]>
+}
+
+export interface LandmarkModel {
+  /** The 68 iBUG points in frame coordinates. */
+  landmarks(img: RgbImage, face: Box): Promise<Point[]>
+}
+
+export interface Embedder {
+  readonly size: number
+  /** Embeds the face aligned by the 5 points (eyes, nose tip, mouth corners). */
+  embed(img: RgbImage, fivePoints: readonly Point[]): Promise<Float32Array>
+}
+
+export interface LivenessModel {
+  /** Probability (0..1) that the face is a live person in front of the camera. */
+  score(img: RgbImage, face: Box): Promise<number>
+}

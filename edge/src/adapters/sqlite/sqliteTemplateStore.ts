@@ -1,0 +1,219 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { type Database, openDatabase } from '@ejia/platform'
+import type { ConsentRecord, StoredTemplate, TemplateStore } from '../../ports/templateStore.js'
+
+export class TemplateStoreError extends Error {
+  readonly code: 'templateKeyInvalid' | 'templateKeyMismatch'
+  constructor(code: TemplateStoreError['code'], message: string) {
+    super(message)
+    this.name = 'TemplateStoreError'
+    this.code = code
+  }
+}
+
+const migrations = [
+  {
+    version: 1,
+    name: 'templates and consents',
+    sql: `
+      CREATE TABLE templates (
+        person_id       TEXT PRIMARY KEY,
+        model_version   TEXT NOT NULL,
+        iv              BLOB NOT NULL,
+        tag             BLOB NOT NULL,
+        data            BLOB NOT NULL,
+        enrolled_at     INTEGER NOT NULL,
+        authorised_by   TEXT NOT NULL,
+        checkins        INTEGER NOT NULL DEFAULT 0,
+        margin_baseline REAL,
+        margin_recent   REAL
+      );
+      CREATE TABLE consents (
+        person_id     TEXT PRIMARY KEY,
+        granted       INTEGER NOT NULL,
+        text_version  TEXT NOT NULL,
+        authorised_by TEXT NOT NULL,
+        at            INTEGER NOT NULL,
+        event_id      TEXT NOT NULL
+      );
+    `,
+  },
+]
+
+/** Check-ins whose margins make the baseline, and the weight of a new margin in the recent mean. */
+const BASELINE_CHECKINS = 3
+const RECENT_WEIGHT = 0.2
+
+interface TemplateRow {
+  person_id: string
+  model_version: string
+  iv: Buffer
+  tag: Buffer
+  data: Buffer
+  enrolled_at: number
+  checkins: number
+  margin_baseline: number | null
+  margin_recent: number | null
+}
+
+/**
+ * Templates in faces.db, each sealed with AES-256-GCM under the kiosk's key; the person id
+ * and model version are authenticated with it, so a row cannot be moved to another person.
+ * `secure_delete` overwrites deleted rows, and the WAL is truncated after a delete, so a
+ * removed template cannot be recovered from the file.
+ */
+export class SqliteTemplateStore implements TemplateStore {
+  private constructor(
+    private readonly db: Database,
+    private readonly key: Buffer,
+  ) {}
+
+  static async open(file: string, keyBase64: string): Promise<SqliteTemplateStore> {
+    const key = Buffer.from(keyBase64, 'base64')
+    if (key.length !== 32)
+      throw new TemplateStoreError('templateKeyInvalid', 'face.templateKey must be 32 bytes, base64')
+    const db = await openDatabase(file, { migrations, synchronous: 'FULL' })
+    await db.exec('PRAGMA secure_delete = ON')
+    return new SqliteTemplateStore(db, key)
+  }
+
+  async load(modelVersion: string): Promise<{ templates: StoredTemplate[]; stale: number }> {
+    const rows = await this.db.all<TemplateRow[]>('SELECT * FROM templates')
+    const templates: StoredTemplate[] = []
+    let stale = 0
+    for (const r of rows) {
+      if (r.model_version !== modelVersion) {
+        stale++
+        continue
+      }
+      templates.push({
+        personId: r.person_id,
+        modelVersion: r.model_version,
+        template: this.open(r),
+        enrolledAt: r.enrolled_at,
+        checkins: r.checkins,
+        marginBaseline: r.margin_baseline,
+        marginRecent: r.margin_recent,
+      })
+    }
+    return { templates, stale }
+  }
+
+  async save(t: {
+    personId: string
+    modelVersion: string
+    template: Float32Array
+    enrolledAt: number
+    authorisedBy: string
+  }): Promise<void> {
+    const iv = randomBytes(12)
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv)
+    cipher.setAAD(aad(t.personId, t.modelVersion))
+    const data = Buffer.concat([
+      cipher.update(Buffer.from(t.template.buffer, t.template.byteOffset, t.template.byteLength)),
+      cipher.final(),
+    ])
+    await this.db.run(
+      `INSERT INTO templates (person_id, model_version, iv, tag, data, enrolled_at, authorised_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (person_id) DO UPDATE SET model_version = excluded.model_version, iv = excluded.iv, tag = excluded.tag,
+         data = excluded.data, enrolled_at = excluded.enrolled_at, authorised_by = excluded.authorised_by,
+         checkins = 0, margin_baseline = NULL, margin_recent = NULL`,
+      t.personId,
+      t.modelVersion,
+      iv,
+      cipher.getAuthTag(),
+      data,
+      t.enrolledAt,
+      t.authorisedBy,
+    )
+  }
+
+  async remove(personId: string): Promise<boolean> {
+    const r = await this.db.run('DELETE FROM templates WHERE person_id = ?', personId)
+    // the old page images live on in the WAL until a checkpoint: flush and truncate it
+    await this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
+    return (r.changes ?? 0) > 0
+  }
+
+  async recordMatch(personId: string, margin: number) {
+    const r = await this.db.get<{
+      checkins: number
+      margin_baseline: number | null
+      margin_recent: number | null
+    }>(
+      `UPDATE templates SET
+         checkins = checkins + 1,
+         margin_baseline = CASE WHEN checkins < ${BASELINE_CHECKINS}
+           THEN (coalesce(margin_baseline, 0) * checkins + ?1) / (checkins + 1) ELSE margin_baseline END,
+         margin_recent = CASE WHEN margin_recent IS NULL THEN ?1
+           ELSE (1 - ${RECENT_WEIGHT}) * margin_recent + ${RECENT_WEIGHT} * ?1 END
+       WHERE person_id = ?2
+       RETURNING checkins, margin_baseline, margin_recent`,
+      margin,
+      personId,
+    )
+    return {
+      checkins: r?.checkins ?? 0,
+      marginBaseline: r?.margin_baseline ?? null,
+      marginRecent: r?.margin_recent ?? null,
+    }
+  }
+
+  async saveConsent(c: ConsentRecord): Promise<void> {
+    await this.db.run(
+      `INSERT INTO consents (person_id, granted, text_version, authorised_by, at, event_id) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (person_id) DO UPDATE SET granted = excluded.granted, text_version = excluded.text_version,
+         authorised_by = excluded.authorised_by, at = excluded.at, event_id = excluded.event_id`,
+      c.personId,
+      c.granted ? 1 : 0,
+      c.textVersion,
+      c.authorisedBy,
+      c.at,
+      c.eventId,
+    )
+  }
+
+  async consent(personId: string): Promise<ConsentRecord | undefined> {
+    const r = await this.db.get<{
+      granted: number
+      text_version: string
+      authorised_by: string
+      at: number
+      event_id: string
+    }>('SELECT * FROM consents WHERE person_id = ?', personId)
+    return r
+      ? {
+          personId,
+          granted: r.granted === 1,
+          textVersion: r.text_version,
+          authorisedBy: r.authorised_by,
+          at: r.at,
+          eventId: r.event_id,
+        }
+      : undefined
+  }
+
+  async close(): Promise<void> {
+    await this.db.close()
+  }
+
+  private open(r: TemplateRow): Float32Array {
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.key, r.iv)
+      decipher.setAAD(aad(r.person_id, r.model_version))
+      decipher.setAuthTag(r.tag)
+      const plain = Buffer.concat([decipher.update(r.data), decipher.final()])
+      return new Float32Array(plain.buffer.slice(plain.byteOffset, plain.byteOffset + plain.byteLength))
+    } catch {
+      throw new TemplateStoreError(
+        'templateKeyMismatch',
+        `the face template of ${r.person_id} does not open with this kiosk's key (face.templateKey changed, or faces.db was tampered with)`,
+      )
+    }
+  }
+}
+
+function aad(personId: string, modelVersion: string): Buffer {
+  return Buffer.from(`${personId}\u0000${modelVersion}`, 'utf8')
+}

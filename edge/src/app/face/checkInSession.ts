@@ -1,0 +1,178 @@
+import type { CheckinBody } from '@ejia/protocol'
+import { decide, MatchVoter, SECURITY_LEVELS, type SecurityLevel } from '../../domain/face/decision.js'
+import type { FaceGallery } from '../../domain/face/gallery.js'
+import type { RgbImage } from '../../domain/face/image.js'
+import { type Challenge, LivenessChallenge, type LivenessResult } from '../../domain/face/liveness.js'
+import type { QualityIssue } from '../../domain/face/quality.js'
+import type { Clock } from '../../ports/clock.js'
+import type { FaceEngine } from '../../ports/faceEngine.js'
+import type { TemplateStore } from '../../ports/templateStore.js'
+import type { RecordEvent } from '../recordEvent.js'
+
+/** Ways to sign in that never need a face: the kiosk always offers them. */
+export const FALLBACKS = ['card', 'qr', 'pin', 'vouch'] as const
+
+export type SessionUpdate =
+  | {
+      state: 'looking'
+      /** What is wrong with the frame, for the prompt ("请靠近一点"); null while it is fine. */
+      issue: QualityIssue | null
+      faces: number
+      /** Frames that agreed so far, of those needed. */
+      progress: { frames: number; needed: number }
+      challenge: { kind: Challenge; passed: boolean }
+    }
+  | {
+      state: 'accepted'
+      personId: string
+      score: number
+      margin: number
+      liveness: LivenessResult
+      eventId: string
+      seq: number
+      /** The match margin has been shrinking: ask the person to enrol again. */
+      reenrolSuggested: boolean
+    }
+  | {
+      state: 'failed'
+      reason: 'timeout' | 'notRecognised' | 'notLive'
+      lastIssue: QualityIssue | null
+      fallbacks: typeof FALLBACKS
+    }
+
+export interface SessionSettings {
+  level: SecurityLevel
+  votingFrames: number
+  challenge: Challenge
+  timeoutMs: number
+  activityId?: string
+}
+
+/** Consecutive good-quality frames of nobody enrolled after which the kiosk says so. */
+const STRANGER_FRAMES_EXTRA = 3
+
+/**
+ * One person's face check-in, frame by frame: each frame gets quality guidance, a 1:N
+ * decision and a vote; after enough consistent frames (and the liveness challenge, when
+ * asked for) the check-in is journalled. It ends with a success, or with a reason and the
+ * other ways to sign in: never a dead end.
+ */
+export class CheckInSession {
+  private readonly voter: MatchVoter
+  private readonly liveness: LivenessChallenge
+  private readonly startedAt: number
+  private strangerFrames = 0
+  private lastIssue: QualityIssue | null = null
+  private outcome: SessionUpdate | undefined
+  private busy = false
+
+  constructor(
+    private readonly deps: {
+      engine: FaceEngine
+      gallery: FaceGallery
+      store: TemplateStore
+      record: RecordEvent
+      clock: Clock
+    },
+    private readonly settings: SessionSettings,
+  ) {
+    this.voter = new MatchVoter(settings.votingFrames)
+    this.liveness = new LivenessChallenge(settings.challenge)
+    this.startedAt = deps.clock.now()
+  }
+
+  /** The state without a new frame: a session nobody feeds still times out. */
+  status(): SessionUpdate {
+    if (this.outcome) return this.outcome
+    if (this.timedOut()) return this.finish('timeout')
+    return this.looking(0)
+  }
+
+  async onFrame(frame: RgbImage): Promise<SessionUpdate> {
+    if (this.outcome) return this.outcome
+    if (this.timedOut()) return this.finish('timeout')
+    // frames arrive faster than they are analysed: skip, rather than queue, while busy
+    if (this.busy) return this.looking(0)
+    this.busy = true
+    try {
+      return await this.analyse(frame)
+    } finally {
+      this.busy = false
+    }
+  }
+
+  private async analyse(frame: RgbImage): Promise<SessionUpdate> {
+    const a = await this.deps.engine.analyse(frame, { liveness: true })
+    if (!a.ok) {
+      this.lastIssue = a.issue
+      this.voter.reset()
+      return this.looking(a.faces)
+    }
+    this.lastIssue = null
+    this.liveness.observe(a.face.landmarks, a.liveness)
+    const decision = decide(this.deps.gallery.search(a.embedding), this.settings.level)
+    if (decision.kind === 'stranger') {
+      this.strangerFrames++
+      if (this.strangerFrames >= this.settings.votingFrames + STRANGER_FRAMES_EXTRA)
+        return this.finish('notRecognised')
+    } else {
+      this.strangerFrames = 0
+    }
+    const accepted = this.voter.add(decision)
+    if (!accepted || !this.liveness.passed()) return this.looking(a.faces)
+
+    const liveness = this.liveness.result()
+    const body: CheckinBody = {
+      personId: accepted.personId,
+      method: 'face',
+      score: round(Math.max(0, accepted.score)),
+      margin: round(accepted.margin),
+      liveness,
+      modelVersion: this.deps.engine.modelVersion,
+      ...(this.settings.activityId ? { activityId: this.settings.activityId } : {}),
+    }
+    const event = await this.deps.record('checkin', body)
+    const stats = await this.deps.store.recordMatch(accepted.personId, accepted.margin)
+    const floor = SECURITY_LEVELS[this.settings.level].margin * 1.5
+    const shrinking =
+      stats.checkins > 3 &&
+      stats.marginRecent !== null &&
+      (stats.marginRecent < floor ||
+        (stats.marginBaseline !== null && stats.marginRecent < stats.marginBaseline * 0.5))
+    this.outcome = {
+      state: 'accepted',
+      personId: accepted.personId,
+      score: body.score as number,
+      margin: body.margin as number,
+      liveness,
+      eventId: event.id,
+      seq: event.seq,
+      reenrolSuggested: shrinking,
+    }
+    return this.outcome
+  }
+
+  private looking(faces: number): SessionUpdate {
+    const progress = this.voter.progress()
+    return {
+      state: 'looking',
+      issue: this.lastIssue,
+      faces,
+      progress: { frames: progress.frames, needed: this.voter.needed },
+      challenge: { kind: this.settings.challenge, passed: this.liveness.passed() },
+    }
+  }
+
+  private finish(reason: 'timeout' | 'notRecognised' | 'notLive'): SessionUpdate {
+    const why =
+      reason === 'timeout' && !this.liveness.passed() && this.voter.progress().frames > 0 ? 'notLive' : reason
+    this.outcome = { state: 'failed', reason: why, lastIssue: this.lastIssue, fallbacks: FALLBACKS }
+    return this.outcome
+  }
+
+  private timedOut(): boolean {
+    return this.deps.clock.now() - this.startedAt > this.settings.timeoutMs
+  }
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000

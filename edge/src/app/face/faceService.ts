@@ -1,0 +1,126 @@
+import type { Logger } from 'pino'
+import type { SecurityLevel } from '../../domain/face/decision.js'
+import { FaceGallery } from '../../domain/face/gallery.js'
+import type { Challenge } from '../../domain/face/liveness.js'
+import type { Camera } from '../../ports/camera.js'
+import type { Clock } from '../../ports/clock.js'
+import type { FaceEngine } from '../../ports/faceEngine.js'
+import type { TemplateStore } from '../../ports/templateStore.js'
+import type { FaultBoard } from '../faults.js'
+import type { RecordEvent } from '../recordEvent.js'
+import { CheckInSession, type SessionUpdate } from './checkInSession.js'
+import { FaceEnrolment } from './enrolment.js'
+
+export interface FaceSettings {
+  level: SecurityLevel
+  votingFrames: number
+  challenge: Challenge | 'auto'
+  timeoutMs: number
+}
+
+const CAMERA_RETRY_MS = 1000
+
+/**
+ * Face check-in on the kiosk: the gallery loaded from the encrypted store, one check-in
+ * session at a time fed by the camera, and enrolment. Built only when face check-in is
+ * configured; the kiosk works without it.
+ */
+export class FaceService {
+  readonly enrolment: FaceEnrolment
+  private session: CheckInSession | undefined
+  private looping = false
+
+  private constructor(
+    private readonly deps: {
+      engine: FaceEngine
+      store: TemplateStore
+      camera: Camera | undefined
+      record: RecordEvent
+      clock: Clock
+      faults: FaultBoard
+      log: Logger
+    },
+    private readonly settings: FaceSettings,
+    readonly gallery: FaceGallery,
+  ) {
+    this.enrolment = new FaceEnrolment({ ...deps, gallery, level: settings.level })
+  }
+
+  static async start(deps: FaceService['deps'], settings: FaceSettings): Promise<FaceService> {
+    const gallery = new FaceGallery(deps.engine.embeddingSize)
+    const { templates, stale } = await deps.store.load(deps.engine.modelVersion)
+    for (const t of templates) gallery.upsert(t.personId, t.template)
+    if (stale > 0) {
+      deps.faults.set(
+        'face',
+        'staleTemplates',
+        `${stale} people were enrolled with other face models and must enrol again`,
+      )
+    }
+    deps.log.info({ enrolled: gallery.size, stale, models: deps.engine.modelVersion }, 'face check-in ready')
+    if (deps.camera) await deps.camera.open()
+    return new FaceService(deps, settings, gallery)
+  }
+
+  get modelVersion(): string {
+    return this.deps.engine.modelVersion
+  }
+
+  /** Starts a check-in (replacing one in progress) and, with a camera, feeds it frames. */
+  startCheckIn(activityId?: string): SessionUpdate {
+    const { level, votingFrames, timeoutMs } = this.settings
+    const challenge =
+      this.settings.challenge === 'auto' ? (level >= 4 ? 'blink' : 'none') : this.settings.challenge
+    this.session = new CheckInSession(
+      { ...this.deps, gallery: this.gallery },
+      { level, votingFrames, challenge, timeoutMs, ...(activityId ? { activityId } : {}) },
+    )
+    if (this.deps.camera && !this.looping) void this.cameraLoop()
+    return this.session.status()
+  }
+
+  status(): SessionUpdate | undefined {
+    return this.session?.status()
+  }
+
+  /** Feeds a frame to the session in progress (tests, and cameras without a loop). */
+  async frame(frame: Parameters<CheckInSession['onFrame']>[0]): Promise<SessionUpdate | undefined> {
+    return this.session?.onFrame(frame)
+  }
+
+  cancel(): void {
+    this.session = undefined
+  }
+
+  async close(): Promise<void> {
+    this.session = undefined
+    await this.deps.camera?.close()
+    await this.deps.engine.close()
+    await this.deps.store.close()
+  }
+
+  private async cameraLoop(): Promise<void> {
+    const camera = this.deps.camera
+    if (!camera) return
+    this.looping = true
+    try {
+      while (this.session && this.session.status().state === 'looking') {
+        const session = this.session
+        try {
+          const frame = await camera.capture()
+          this.deps.faults.clear('camera')
+          await session.onFrame(frame)
+        } catch (err) {
+          this.deps.faults.set(
+            'camera',
+            (err as { code?: string }).code ?? 'captureFailed',
+            (err as Error).message,
+          )
+          await new Promise((r) => setTimeout(r, CAMERA_RETRY_MS))
+        }
+      }
+    } finally {
+      this.looping = false
+    }
+  }
+}
