@@ -26,6 +26,8 @@ export interface AgentStatus {
 
 export interface Agent {
   record: RecordEvent
+  /** What is wrong right now, by device; heartbeats carry it to the hub. */
+  faults: FaultBoard
   status(): Promise<AgentStatus>
   /** Stops sending, announces the shutdown and closes the journal cleanly. */
   stop(): Promise<void>
@@ -38,12 +40,12 @@ const PRUNE_EVERY_MS = 6 * 3600_000
  * (UI, devices, simulators) call `record`; everything else follows from the journal.
  */
 export async function startAgent(
-  deps: { journal: Journal; uplink: Uplink; clock: Clock; log: Logger },
+  deps: { journal: Journal; uplink: Uplink; clock: Clock; log: Logger; faults?: FaultBoard },
   opts: AgentOptions,
 ): Promise<Agent> {
   const { journal, uplink, clock, log } = deps
   const bootedAt = clock.now()
-  const faults = new FaultBoard(clock)
+  const faults = deps.faults ?? new FaultBoard(clock)
   const outbox = new OutboxSync({ journal, uplink, clock, log: log.child({ name: 'edge:outbox' }) }, opts)
   const healthDeps = {
     journal,
@@ -97,6 +99,7 @@ export async function startAgent(
 
   return {
     record,
+    faults,
     async status() {
       return {
         stationId: journal.stationId,

@@ -10,6 +10,7 @@ import type { Logger } from 'pino'
 import Type from 'typebox'
 import type { Agent } from '../../app/agent.js'
 import { RecordError } from '../../app/recordEvent.js'
+import { type FaceRouteDeps, faceRoutes } from './faceRoutes.js'
 
 export interface StationInfo {
   id: string
@@ -17,10 +18,6 @@ export interface StationInfo {
   townName: string
 }
 
-/**
- * The kiosk UI and its API, on the loopback interface only. A POST answers after the event is
- * on disk, so the screen says "done" only for what will reach the hub.
- */
 /** Where the built kiosk UI is, if it has been built. */
 export function kioskUiDir(): string | undefined {
   try {
@@ -31,11 +28,16 @@ export function kioskUiDir(): string | undefined {
   }
 }
 
+/**
+ * The kiosk UI and its API, on the loopback interface only. A POST answers after the event is
+ * on disk, so the screen says "done" only for what will reach the hub.
+ */
 export async function createLocalApi(deps: {
   agent: Agent
   station: StationInfo
   log: Logger
   uiDir?: string
+  face: FaceRouteDeps
 }) {
   const app = Fastify({
     loggerInstance: deps.log,
@@ -44,6 +46,8 @@ export async function createLocalApi(deps: {
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   if (deps.uiDir) await app.register(fastifyStatic, { root: deps.uiDir })
+
+  faceRoutes(app, deps.face)
 
   app.get('/api/status', async () => ({ station: deps.station, ...(await deps.agent.status()) }))
 

@@ -1,5 +1,5 @@
 import { decide, type SecurityLevel } from '../../domain/face/decision.js'
-import { cosine, type FaceGallery, normalise } from '../../domain/face/gallery.js'
+import { cosine, type FaceGallery, meanTemplate } from '../../domain/face/gallery.js'
 import type { RgbImage } from '../../domain/face/image.js'
 import type { QualityIssue } from '../../domain/face/quality.js'
 import type { Clock } from '../../ports/clock.js'
@@ -91,7 +91,7 @@ export class FaceEnrolment {
         }
       }
     }
-    const template = mean(embeddings)
+    const template = meanTemplate(embeddings)
     // one face, one person: refuse a face that already belongs to someone else
     const duplicate = decide(this.deps.gallery.search(template, personId), this.deps.level)
     if (duplicate.kind === 'match') {
@@ -133,10 +133,4 @@ export class FaceEnrolment {
     if (removed) await this.deps.record('face.deleted', { personId, requestedBy, reason })
     return removed
   }
-}
-
-function mean(vs: readonly Float32Array[]): Float32Array {
-  const out = new Float32Array((vs[0] as Float32Array).length)
-  for (const v of vs) for (let i = 0; i < v.length; i++) out[i] = (out[i] as number) + (v[i] as number)
-  return normalise(out)
 }

@@ -34,7 +34,7 @@ export class FaceService {
     private readonly deps: {
       engine: FaceEngine
       store: TemplateStore
-      camera: Camera | undefined
+      camera?: Camera | undefined
       record: RecordEvent
       clock: Clock
       faults: FaultBoard

@@ -20,6 +20,11 @@ export function isSecurityLevel(n: number): n is SecurityLevel {
   return Object.hasOwn(SECURITY_LEVELS, n)
 }
 
+export function toSecurityLevel(n: number): SecurityLevel {
+  if (!isSecurityLevel(n)) throw new RangeError(`security level must be 1 to 5, not ${n}`)
+  return n
+}
+
 export type MatchDecision =
   | { kind: 'match'; personId: string; score: number; margin: number }
   | { kind: 'stranger'; reason: 'empty' | 'belowThreshold' | 'ambiguous'; bestScore: number }

@@ -37,6 +37,15 @@ export function normalise(v: Float32Array): Float32Array {
   return out
 }
 
+/** The normalised mean of several embeddings of one person: their template. */
+export function meanTemplate(vs: readonly Float32Array[]): Float32Array {
+  const first = vs[0]
+  if (!first) throw new RangeError('a template needs at least one embedding')
+  const out = new Float32Array(first.length)
+  for (const v of vs) for (let i = 0; i < v.length; i++) out[i] = (out[i] as number) + (v[i] as number)
+  return normalise(out)
+}
+
 /** Cosine similarity of two vectors of the same length. */
 export function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0
