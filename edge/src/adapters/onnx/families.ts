@@ -18,8 +18,13 @@ export interface LandmarkModel {
 
 export interface Embedder {
   readonly size: number
-  /** Embeds the face aligned by the 5 points (eyes, nose tip, mouth corners). */
-  embed(img: RgbImage, fivePoints: readonly Point[]): Promise<Float32Array>
+  /**
+   * The model input for the face aligned by the 5 points (eyes, nose tip, mouth corners),
+   * and the sharpness of that aligned face: the blur gate looks at exactly what the model
+   * would see, and no second warp is needed.
+   */
+  align(img: RgbImage, fivePoints: readonly Point[]): { input: Float32Array; sharpness: number }
+  embed(input: Float32Array): Promise<Float32Array>
 }
 
 export interface LivenessModel {

@@ -8,7 +8,7 @@ import {
   inverseSimilarity,
   similarityTransform,
 } from '../../domain/face/geometry.js'
-import { laplacianVariance, meanLuminance, type RgbImage, warpToTensor } from '../../domain/face/image.js'
+import { meanLuminance, type RgbImage } from '../../domain/face/image.js'
 import {
   checkBoxes,
   checkBrightness,
@@ -58,13 +58,6 @@ export async function loadFaceModels(cfg: FaceConfig): Promise<FaceModels> {
     sessions: [det, lmk, emb, ...(live ? [live] : [])],
   }
 }
-
-const SHARPNESS_SIZE = 112
-/**
- * Eyes, nose and mouth of the aligned face: inside the frame even when a face fills it,
- * so the frame's edge (padding) never reads as detail.
- */
-const SHARPNESS_RECT = { x1: 28, y1: 36, x2: 84, y2: 100 }
 
 /**
  * The face pipeline on ONNX Runtime (CPU): detect → quality of the boxes → brightness →
@@ -116,21 +109,13 @@ export class OnnxFaceEngine implements FaceEngine {
     const lightIssue = checkBrightness(brightness, this.policy) ?? checkPose(pose, this.policy)
     if (lightIssue) return fail(lightIssue, boxes.length, face)
 
-    const five = fivePointsFrom68(landmarks)
-    const gray = warpToTensor(frame, inverseSimilarity(similarityTransform(five, ARCFACE_112)), {
-      width: SHARPNESS_SIZE,
-      height: SHARPNESS_SIZE,
-      channels: 'gray',
-      scale: 1,
-      offset: 0,
-      fill: 0,
-    })
-    face.sharpness = laplacianVariance(gray, SHARPNESS_SIZE, SHARPNESS_SIZE, SHARPNESS_RECT)
+    const aligned = this.models.embedder.align(frame, fivePointsFrom68(landmarks))
+    face.sharpness = aligned.sharpness
     lap('align')
     const blurIssue = checkSharpness(face.sharpness, this.policy)
     if (blurIssue) return fail(blurIssue, boxes.length, face)
 
-    const embedding = await this.models.embedder.embed(frame, five)
+    const embedding = await this.models.embedder.embed(aligned.input)
     lap('embed')
     const liveness =
       opts.liveness && this.models.liveness ? await this.models.liveness.score(frame, main) : null

@@ -28,68 +28,177 @@ export interface TensorSpec {
  * intermediate images: this is the hot path of the face pipeline.
  */
 export function warpToTensor(src: RgbImage, map: Affine, spec: TensorSpec, out?: Float32Array): Float32Array {
-  const { width: W, height: H } = spec
   const planes = spec.channels === 'gray' ? 1 : 3
-  const t = out ?? new Float32Array(planes * W * H)
-  const [a, b, c, d, e, f] = map
+  const t = out ?? new Float32Array(planes * spec.width * spec.height)
+  // crops, resizes and letterboxes have no rotation: sample rows and columns separately
+  if (map[1] === 0 && map[3] === 0) warpAxisAligned(src, map, spec, t)
+  else warpGeneral(src, map, spec, t)
+  return t
+}
+
+/**
+ * Where each source channel goes in the tensor: plane offsets of R, G and B, or -1 with
+ * `gray` to blend them into one plane (ITU-R BT.601 weights).
+ */
+function layout(spec: TensorSpec): { r: number; g: number; b: number; gray: boolean } {
+  const plane = spec.width * spec.height
+  if (spec.channels === 'gray') return { r: 0, g: 0, b: 0, gray: true }
+  return spec.channels === 'rgb'
+    ? { r: 0, g: plane, b: 2 * plane, gray: false }
+    : { r: 2 * plane, g: plane, b: 0, gray: false }
+}
+
+/** Writes the padding value at output pixel `o`. */
+function fillPixel(spec: TensorSpec, t: Float32Array, o: number): void {
+  const v = spec.fill * spec.scale + spec.offset
+  const l = layout(spec)
+  t[o + l.r] = v
+  if (!l.gray) {
+    t[o + l.g] = v
+    t[o + l.b] = v
+  }
+}
+
+interface Taps {
+  lo: Int32Array
+  hi: Int32Array
+  frac: Float32Array
+  inside: Uint8Array
+}
+
+/** Neighbours and weights along one axis: sample k (pixel centre) at scale·(k+½)+shift−½. */
+function taps(n: number, scale: number, shift: number, size: number): Taps {
+  const lo = new Int32Array(n)
+  const hi = new Int32Array(n)
+  const frac = new Float32Array(n)
+  const inside = new Uint8Array(n)
+  for (let k = 0; k < n; k++) {
+    const s = scale * (k + 0.5) + shift - 0.5
+    const s0 = Math.floor(s)
+    inside[k] = s > -1 && s < size ? 1 : 0
+    lo[k] = Math.min(size - 1, Math.max(0, s0))
+    hi[k] = Math.min(size - 1, Math.max(0, s0 + 1))
+    frac[k] = s - s0
+  }
+  return { lo, hi, frac, inside }
+}
+
+function warpAxisAligned(src: RgbImage, map: Affine, spec: TensorSpec, t: Float32Array): void {
+  const W = spec.width
   const sw = src.width
-  const sh = src.height
   const px = src.data
-  const plane = W * H
-  const bgr = spec.channels === 'bgr'
-  const fill = spec.fill
-  for (let y = 0; y < H; y++) {
+  const cols = taps(W, map[0], map[2], sw)
+  const rows = taps(spec.height, map[4], map[5], src.height)
+  const { r: ro, g: go, b: bo, gray } = layout(spec)
+  const k = spec.scale
+  const c = spec.offset
+  for (let y = 0; y < spec.height; y++) {
+    const r0 = (rows.lo[y] as number) * sw
+    const r1 = (rows.hi[y] as number) * sw
+    const fy = rows.frac[y] as number
+    const rowIn = rows.inside[y] === 1
     for (let x = 0; x < W; x++) {
-      // sample at pixel centres
-      const sx = a * (x + 0.5) + b * (y + 0.5) + c - 0.5
-      const sy = d * (x + 0.5) + e * (y + 0.5) + f - 0.5
-      let r = fill
-      let g = fill
-      let bl = fill
-      if (sx > -1 && sy > -1 && sx < sw && sy < sh) {
-        const x0 = Math.floor(sx)
-        const y0 = Math.floor(sy)
-        const fx = sx - x0
-        const fy = sy - y0
-        const xa = Math.max(x0, 0)
-        const ya = Math.max(y0, 0)
-        const xb = x0 + 1 >= sw ? sw - 1 : x0 + 1
-        const yb = y0 + 1 >= sh ? sh - 1 : y0 + 1
-        const i00 = (ya * sw + xa) * 3
-        const i01 = (ya * sw + xb) * 3
-        const i10 = (yb * sw + xa) * 3
-        const i11 = (yb * sw + xb) * 3
-        const w00 = (1 - fx) * (1 - fy)
-        const w01 = fx * (1 - fy)
-        const w10 = (1 - fx) * fy
-        const w11 = fx * fy
-        r =
-          (px[i00] as number) * w00 +
-          (px[i01] as number) * w01 +
-          (px[i10] as number) * w10 +
-          (px[i11] as number) * w11
-        g =
-          (px[i00 + 1] as number) * w00 +
-          (px[i01 + 1] as number) * w01 +
-          (px[i10 + 1] as number) * w10 +
-          (px[i11 + 1] as number) * w11
-        bl =
-          (px[i00 + 2] as number) * w00 +
-          (px[i01 + 2] as number) * w01 +
-          (px[i10 + 2] as number) * w10 +
-          (px[i11 + 2] as number) * w11
-      }
       const o = y * W + x
-      if (planes === 1) {
-        t[o] = (0.299 * r + 0.587 * g + 0.114 * bl) * spec.scale + spec.offset
+      if (!rowIn || cols.inside[x] !== 1) {
+        fillPixel(spec, t, o)
+        continue
+      }
+      const c0 = cols.lo[x] as number
+      const c1 = cols.hi[x] as number
+      const fx = cols.frac[x] as number
+      const i00 = (r0 + c0) * 3
+      const i01 = (r0 + c1) * 3
+      const i10 = (r1 + c0) * 3
+      const i11 = (r1 + c1) * 3
+      const w00 = (1 - fx) * (1 - fy)
+      const w01 = fx * (1 - fy)
+      const w10 = (1 - fx) * fy
+      const w11 = fx * fy
+      const r =
+        (px[i00] as number) * w00 +
+        (px[i01] as number) * w01 +
+        (px[i10] as number) * w10 +
+        (px[i11] as number) * w11
+      const g =
+        (px[i00 + 1] as number) * w00 +
+        (px[i01 + 1] as number) * w01 +
+        (px[i10 + 1] as number) * w10 +
+        (px[i11 + 1] as number) * w11
+      const b =
+        (px[i00 + 2] as number) * w00 +
+        (px[i01 + 2] as number) * w01 +
+        (px[i10 + 2] as number) * w10 +
+        (px[i11 + 2] as number) * w11
+      if (gray) {
+        t[o] = (0.299 * r + 0.587 * g + 0.114 * b) * k + c
       } else {
-        t[o] = (bgr ? bl : r) * spec.scale + spec.offset
-        t[plane + o] = g * spec.scale + spec.offset
-        t[2 * plane + o] = (bgr ? r : bl) * spec.scale + spec.offset
+        t[o + ro] = r * k + c
+        t[o + go] = g * k + c
+        t[o + bo] = b * k + c
       }
     }
   }
-  return t
+}
+
+function warpGeneral(src: RgbImage, map: Affine, spec: TensorSpec, t: Float32Array): void {
+  const { width: W, height: H } = spec
+  const [ma, mb, mc, md, me, mf] = map
+  const sw = src.width
+  const sh = src.height
+  const px = src.data
+  const { r: ro, g: go, b: bo, gray } = layout(spec)
+  const k = spec.scale
+  const c = spec.offset
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      // sample at pixel centres
+      const sx = ma * (x + 0.5) + mb * (y + 0.5) + mc - 0.5
+      const sy = md * (x + 0.5) + me * (y + 0.5) + mf - 0.5
+      const o = y * W + x
+      if (!(sx > -1 && sy > -1 && sx < sw && sy < sh)) {
+        fillPixel(spec, t, o)
+        continue
+      }
+      const x0 = Math.floor(sx)
+      const y0 = Math.floor(sy)
+      const fx = sx - x0
+      const fy = sy - y0
+      const xa = x0 < 0 ? 0 : x0
+      const ya = y0 < 0 ? 0 : y0
+      const xb = x0 + 1 >= sw ? sw - 1 : x0 + 1
+      const yb = y0 + 1 >= sh ? sh - 1 : y0 + 1
+      const i00 = (ya * sw + xa) * 3
+      const i01 = (ya * sw + xb) * 3
+      const i10 = (yb * sw + xa) * 3
+      const i11 = (yb * sw + xb) * 3
+      const w00 = (1 - fx) * (1 - fy)
+      const w01 = fx * (1 - fy)
+      const w10 = (1 - fx) * fy
+      const w11 = fx * fy
+      const r =
+        (px[i00] as number) * w00 +
+        (px[i01] as number) * w01 +
+        (px[i10] as number) * w10 +
+        (px[i11] as number) * w11
+      const g =
+        (px[i00 + 1] as number) * w00 +
+        (px[i01 + 1] as number) * w01 +
+        (px[i10 + 1] as number) * w10 +
+        (px[i11 + 1] as number) * w11
+      const b =
+        (px[i00 + 2] as number) * w00 +
+        (px[i01 + 2] as number) * w01 +
+        (px[i10 + 2] as number) * w10 +
+        (px[i11 + 2] as number) * w11
+      if (gray) {
+        t[o] = (0.299 * r + 0.587 * g + 0.114 * b) * k + c
+      } else {
+        t[o + ro] = r * k + c
+        t[o + go] = g * k + c
+        t[o + bo] = b * k + c
+      }
+    }
+  }
 }
 
 /** The affine map that shows the source rectangle (x, y, w, h) in a W×H output. */

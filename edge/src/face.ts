@@ -1,0 +1,17 @@
+// The face check-in parts, as their own entry point (`@ejia/edge/face`): importing the
+// agent core does not load ONNX Runtime or sharp, this does.
+export * from './adapters/camera/cameras.js'
+export * from './adapters/image/decodeImage.js'
+export * from './adapters/onnx/modelCache.js'
+export * from './adapters/onnx/onnxFaceEngine.js'
+export { FaceModelError, type LoadedModel, run as runModel } from './adapters/onnx/session.js'
+export * from './adapters/sqlite/sqliteTemplateStore.js'
+export * from './app/face/checkInSession.js'
+export * from './app/face/enrolment.js'
+export * from './app/face/evaluate.js'
+export * from './app/face/faceService.js'
+export * from './domain/face/decision.js'
+export * from './domain/face/gallery.js'
+export * from './domain/face/quality.js'
+export type * from './ports/faceEngine.js'
+export type * from './ports/templateStore.js'
