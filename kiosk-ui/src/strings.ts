@@ -12,4 +12,20 @@ export const zh = {
   agentUnreachable: '本机服务未响应，请联系值班干部',
   faults: '设备提示',
   weekdays: ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'],
+  /** Face check-in guidance, by the reason the kiosk agent gives (docs/FACE.md). */
+  faceIssue: {
+    noFace: '请把脸对准屏幕',
+    tooSmall: '请靠近一点',
+    tooDark: '光线太暗',
+    tooBright: '光线太亮',
+    blurred: '请保持不动',
+    offAngle: '请正对屏幕',
+    severalFaces: '请一位一位来',
+    notLive: '请眨眨眼',
+  },
+  faceFailed: {
+    timeout: '没有认出来，请换一种方式签到',
+    notRecognised: '没有找到您的登记信息，请刷卡、扫码或找干部帮忙',
+    notLive: '请眨眨眼后再试，或换一种方式签到',
+  },
 } as const

@@ -1,13 +1,6 @@
 import { join } from 'node:path'
 import type { FaceConfig } from '@ejia/firmware-config'
-import {
-  ARCFACE_112,
-  type Box,
-  boxArea,
-  fivePointsFrom68,
-  inverseSimilarity,
-  similarityTransform,
-} from '../../domain/face/geometry.js'
+import { type Box, boxArea, fivePointsFrom68 } from '../../domain/face/geometry.js'
 import { meanLuminance, type RgbImage } from '../../domain/face/image.js'
 import {
   checkBoxes,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { FACES, faceKit, frame } from './testKit.js'
+import { FACES, faceKit, frame } from './faceKit.fixture.js'
 
 describe('face check-in session', () => {
   it('accepts after three consistent frames and journals a face check-in, with no template in it', async () => {

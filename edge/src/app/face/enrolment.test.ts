@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { openDatabaseReadOnly } from '@ejia/platform'
 import { describe, expect, it } from 'vitest'
 import { SqliteTemplateStore } from '../../adapters/sqlite/sqliteTemplateStore.js'
-import { FACES, faceKit, frame } from './testKit.js'
+import { FACES, faceKit, frame } from './faceKit.fixture.js'
 
 describe('face enrolment and deletion', () => {
   it('needs the person’s recorded consent first, journalled as its own event', async () => {

@@ -163,8 +163,8 @@ function warpGeneral(src: RgbImage, map: Affine, spec: TensorSpec, t: Float32Arr
       const y0 = Math.floor(sy)
       const fx = sx - x0
       const fy = sy - y0
-      const xa = x0 < 0 ? 0 : x0
-      const ya = y0 < 0 ? 0 : y0
+      const xa = Math.max(x0, 0)
+      const ya = Math.max(y0, 0)
       const xb = x0 + 1 >= sw ? sw - 1 : x0 + 1
       const yb = y0 + 1 >= sh ? sh - 1 : y0 + 1
       const i00 = (ya * sw + xa) * 3
