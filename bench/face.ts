@@ -32,7 +32,8 @@ import { Value } from 'typebox/value'
 
 const FRAMES_PER_PHOTO = 10
 // bench/dist/face.js → the project's sibling shared/ folder
-const FACES = new URL('../../../shared/faces/', import.meta.url).pathname
+// the labelled photos beside the project (never copied into it); EJIA_FACES_DIR overrides
+const FACES = process.env.EJIA_FACES_DIR ?? new URL('../../../shared/faces/', import.meta.url).pathname
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b)

@@ -9,7 +9,8 @@ import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../helpers/district.js'
 
-const FACES = new URL('../../../shared/faces/', import.meta.url).pathname
+// the labelled photos beside the project (never copied into it); EJIA_FACES_DIR overrides
+const FACES = process.env.EJIA_FACES_DIR ?? new URL('../../../shared/faces/', import.meta.url).pathname
 const haveFaces = existsSync(FACES)
 const photo = (person: string, n: number) => readFileSync(join(FACES, person, `${person}${n}.png`))
 const log = pino({ level: 'silent' })

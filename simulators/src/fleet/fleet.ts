@@ -64,6 +64,9 @@ export async function runFleet(opts: FleetOptions): Promise<FleetSummary> {
     const config = loadStationConfig(join(configsDir, `${s.id}.json`))
     config.hub.mqttUrl = opts.hubUrl
     config.dataDir = stationDataDir(opts.dataDir, s.id)
+    // simulated kiosks have no camera: no face models to load, hundreds of times over
+    config.face.enabled = false
+    config.camera = { type: 'none', fps: config.camera.fps }
     if (opts.heartbeatIntervalS) config.uplink.heartbeatIntervalS = opts.heartbeatIntervalS
     return new SimStation({
       config,

@@ -12,10 +12,11 @@ import { modelCacheDir } from './modelCache.js'
 import { OnnxFaceEngine } from './onnxFaceEngine.js'
 
 /** Medium tier: the real ONNX models and real photos. */
-const FACES = new URL('../../../../../shared/faces/', import.meta.url).pathname
+// the labelled photos beside the project (never copied into it); EJIA_FACES_DIR overrides
+const FACES = process.env.EJIA_FACES_DIR ?? new URL('../../../../../shared/faces/', import.meta.url).pathname
 const SAMPLES = join(modelCacheDir(), 'face-api-demo-1.7.15')
 const haveFaces = existsSync(FACES)
-if (!haveFaces) console.warn(`skipping the tests on labelled photos: ${FACES} is absent`)
+if (!haveFaces) console.warn(`skipping the tests on labelled photos: ${FACES} is absent (set EJIA_FACES_DIR)`)
 const config = (): FaceConfig => Value.Default(FaceConfig, {}) as FaceConfig
 const photo = (person: string, n: number) => join(FACES, person, `${person}${n}.png`)
 
