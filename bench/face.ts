@@ -31,7 +31,6 @@ import sharp from 'sharp'
 import { Value } from 'typebox/value'
 
 const FRAMES_PER_PHOTO = 10
-// bench/dist/face.js → the project's sibling shared/ folder
 // the labelled photos beside the project (never copied into it); EJIA_FACES_DIR overrides
 const FACES = process.env.EJIA_FACES_DIR ?? new URL('../../../shared/faces/', import.meta.url).pathname
 

@@ -49,14 +49,19 @@ function start(name, bin, args, env = {}) {
 }
 
 let stopping = false
-function stop(code = 0) {
+const exited = (c) =>
+  c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : null
+/** Kiosks first, then the hub: the kiosks say goodbye to a hub that is still there. */
+async function stop(code = 0) {
   if (stopping) return
   stopping = true
   console.log('\nstopping…')
-  for (const c of children) c.kill('SIGTERM')
-  Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null))).then(
-    () => process.exit(code),
-  )
+  const [hub, ...kiosks] = children
+  for (const c of kiosks) c.kill('SIGTERM')
+  await Promise.all(kiosks.map(exited))
+  hub?.kill('SIGTERM')
+  await exited(hub ?? { exitCode: 0 })
+  process.exit(code)
 }
 process.on('SIGINT', () => stop())
 process.on('SIGTERM', () => stop())
