@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { type Database, open } from 'sqlite'
 import sqlite3 from 'sqlite3'
+import { CodedError } from './errors.js'
 
 export type { Database } from 'sqlite'
 
@@ -12,14 +13,9 @@ export interface Migration {
   sql: string
 }
 
-export class DatabaseError extends Error {
-  readonly code: string
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'DatabaseError'
-    this.code = code
-  }
-}
+export class DatabaseError extends CodedError<
+  'noWal' | 'schemaTooNew' | 'badMigrations' | 'migrationFailed'
+> {}
 
 export interface OpenOptions {
   migrations: readonly Migration[]

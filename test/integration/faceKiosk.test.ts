@@ -8,22 +8,13 @@ import { openDatabaseReadOnly } from '@ejia/platform'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../helpers/district.js'
+import { until } from '../helpers/wait.js'
 
 // the labelled photos beside the project (never copied into it); EJIA_FACES_DIR overrides
 const FACES = process.env.EJIA_FACES_DIR ?? new URL('../../../shared/faces/', import.meta.url).pathname
 const haveFaces = existsSync(FACES)
 const photo = (person: string, n: number) => readFileSync(join(FACES, person, `${person}${n}.png`))
 const log = pino({ level: 'silent' })
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs
-  for (;;) {
-    const v = await probe()
-    if (v !== undefined) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 /**
  * Medium tier: a kiosk agent with real face models, its camera fed through the local API

@@ -7,6 +7,7 @@ import { startHub } from '@ejia/hub'
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
 import { makeDistrict } from '../helpers/district.js'
+import { until } from '../helpers/wait.js'
 
 const log = pino({ level: 'silent' })
 
@@ -16,16 +17,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number }
   await new Promise((r) => server.close(r))
   return port
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs
-  for (;;) {
-    const v = await probe()
-    if (v !== undefined) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
 }
 
 /**

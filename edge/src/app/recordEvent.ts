@@ -1,22 +1,14 @@
-import { isStorageFailure } from '@ejia/platform'
+import { CodedError, isStorageFailure } from '@ejia/platform'
 import { checkBody, type Event, type EventType, type WireError } from '@ejia/protocol'
 import { v7 as uuidv7 } from 'uuid'
 import type { Clock } from '../ports/clock.js'
 import type { Journal } from '../ports/journal.js'
 import type { FaultBoard } from './faults.js'
 
-export class RecordError extends Error {
-  readonly code: 'invalidEvent' | 'storageFailed'
+export class RecordError extends CodedError<'invalidEvent' | 'storageFailed'> {
   readonly errors: WireError[]
-  constructor(
-    code: 'invalidEvent' | 'storageFailed',
-    message: string,
-    errors: WireError[] = [],
-    cause?: unknown,
-  ) {
-    super(message, { cause })
-    this.name = 'RecordError'
-    this.code = code
+  constructor(code: RecordError['code'], message: string, errors: WireError[] = [], cause?: unknown) {
+    super(code, message, { cause })
     this.errors = errors
   }
 }

@@ -1,3 +1,4 @@
+import { CodedError } from '@ejia/platform'
 import type { CommitAck, EventBatch, Heartbeat } from '@ejia/protocol'
 
 export interface UplinkHandlers {
@@ -23,11 +24,4 @@ export interface Uplink {
   close(): Promise<void>
 }
 
-export class UplinkError extends Error {
-  readonly code: 'notConnected' | 'publishFailed'
-  constructor(code: 'notConnected' | 'publishFailed', message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'UplinkError'
-    this.code = code
-  }
-}
+export class UplinkError extends CodedError<'notConnected' | 'publishFailed'> {}

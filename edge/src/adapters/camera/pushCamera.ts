@@ -1,13 +1,7 @@
+import { CodedError } from '@ejia/platform'
 import type { Camera, Frame } from '../../ports/camera.js'
 
-export class CameraError extends Error {
-  readonly code: 'noFrames' | 'closed'
-  constructor(code: CameraError['code'], message: string) {
-    super(message)
-    this.name = 'CameraError'
-    this.code = code
-  }
-}
+export class CameraError extends CodedError<'noFrames' | 'closed'> {}
 
 /**
  * The kiosk's camera as the browser sees it: the kiosk UI takes frames with getUserMedia

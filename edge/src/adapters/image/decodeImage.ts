@@ -1,14 +1,8 @@
+import { CodedError } from '@ejia/platform'
 import sharp from 'sharp'
 import type { RgbImage } from '../../domain/face/image.js'
 
-export class ImageError extends Error {
-  readonly code: 'imageEmpty' | 'imageInvalid' | 'imageTooLarge'
-  constructor(code: ImageError['code'], message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'ImageError'
-    this.code = code
-  }
-}
+export class ImageError extends CodedError<'imageEmpty' | 'imageInvalid' | 'imageTooLarge'> {}
 
 /** Frames larger than this are refused before decoding: a camera frame is a few megapixels. */
 export const MAX_IMAGE_PIXELS = 24_000_000

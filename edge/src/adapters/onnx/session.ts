@@ -1,15 +1,9 @@
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
+import { CodedError } from '@ejia/platform'
 import ort from 'onnxruntime-node'
 
-export class FaceModelError extends Error {
-  readonly code: 'modelMissing' | 'modelInvalid' | 'modelUnsupported'
-  constructor(code: FaceModelError['code'], message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'FaceModelError'
-    this.code = code
-  }
-}
+export class FaceModelError extends CodedError<'modelMissing' | 'modelInvalid' | 'modelUnsupported'> {}
 
 export interface LoadedModel {
   session: ort.InferenceSession

@@ -1,16 +1,9 @@
-import { type Database, openDatabase } from '@ejia/platform'
+import { CodedError, type Database, openDatabase } from '@ejia/platform'
 import type { Event, EventType, RejectedEvent } from '@ejia/protocol'
 import type { BacklogStats, Journal, JournalEntry, PendingQuery } from '../../ports/journal.js'
 import { journalMigrations } from './journalMigrations.js'
 
-export class JournalError extends Error {
-  readonly code: string
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'JournalError'
-    this.code = code
-  }
-}
+export class JournalError extends CodedError<'wrongStation' | 'appendFailed'> {}
 
 interface EventRow {
   seq: number

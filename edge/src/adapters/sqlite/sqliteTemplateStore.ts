@@ -1,15 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import { type Database, openDatabase } from '@ejia/platform'
+import { CodedError, type Database, openDatabase } from '@ejia/platform'
 import type { ConsentRecord, StoredTemplate, TemplateStore } from '../../ports/templateStore.js'
 
-export class TemplateStoreError extends Error {
-  readonly code: 'templateKeyInvalid' | 'templateKeyMismatch'
-  constructor(code: TemplateStoreError['code'], message: string) {
-    super(message)
-    this.name = 'TemplateStoreError'
-    this.code = code
-  }
-}
+export class TemplateStoreError extends CodedError<'templateKeyInvalid' | 'templateKeyMismatch'> {}
 
 const migrations = [
   {

@@ -1,13 +1,9 @@
 import type { CheckinBody } from '@ejia/protocol'
 import { decide, MatchVoter, SECURITY_LEVELS, type SecurityLevel } from '../../domain/face/decision.js'
-import type { FaceGallery } from '../../domain/face/gallery.js'
 import type { RgbImage } from '../../domain/face/image.js'
 import { type Challenge, LivenessChallenge, type LivenessResult } from '../../domain/face/liveness.js'
 import type { QualityIssue } from '../../domain/face/quality.js'
-import type { Clock } from '../../ports/clock.js'
-import type { FaceEngine } from '../../ports/faceEngine.js'
-import type { TemplateStore } from '../../ports/templateStore.js'
-import type { RecordEvent } from '../recordEvent.js'
+import type { FaceDeps } from './faceDeps.js'
 
 /** Ways to sign in that never need a face: the kiosk always offers them. */
 export const FALLBACKS = ['card', 'qr', 'pin', 'vouch'] as const
@@ -67,13 +63,7 @@ export class CheckInSession {
   private busy = false
 
   constructor(
-    private readonly deps: {
-      engine: FaceEngine
-      gallery: FaceGallery
-      store: TemplateStore
-      record: RecordEvent
-      clock: Clock
-    },
+    private readonly deps: FaceDeps,
     private readonly settings: SessionSettings,
   ) {
     this.voter = new MatchVoter(settings.votingFrames)

@@ -1,19 +1,16 @@
+import { CodedError } from '@ejia/platform'
 import { decide, type SecurityLevel } from '../../domain/face/decision.js'
-import { cosine, type FaceGallery, meanTemplate } from '../../domain/face/gallery.js'
+import { cosine, meanTemplate } from '../../domain/face/gallery.js'
 import type { RgbImage } from '../../domain/face/image.js'
 import type { QualityIssue } from '../../domain/face/quality.js'
-import type { Clock } from '../../ports/clock.js'
-import type { FaceEngine } from '../../ports/faceEngine.js'
-import type { TemplateStore } from '../../ports/templateStore.js'
-import type { RecordEvent } from '../recordEvent.js'
+import type { FaceDeps } from './faceDeps.js'
 
-export class EnrolmentError extends Error {
-  readonly code: 'noConsent' | 'tooFewCaptures' | 'capturesDisagree' | 'alreadyEnrolled' | 'notEnrolled'
+export class EnrolmentError extends CodedError<
+  'noConsent' | 'tooFewCaptures' | 'capturesDisagree' | 'alreadyEnrolled' | 'notEnrolled'
+> {
   readonly detail: Record<string, unknown>
   constructor(code: EnrolmentError['code'], message: string, detail: Record<string, unknown> = {}) {
-    super(message)
-    this.name = 'EnrolmentError'
-    this.code = code
+    super(code, message)
     this.detail = detail
   }
 }
@@ -36,16 +33,7 @@ export interface EnrolResult {
  * encrypted. Frames are dropped as soon as they are embedded. Every step is journalled.
  */
 export class FaceEnrolment {
-  constructor(
-    private readonly deps: {
-      engine: FaceEngine
-      gallery: FaceGallery
-      store: TemplateStore
-      record: RecordEvent
-      clock: Clock
-      level: SecurityLevel
-    },
-  ) {}
+  constructor(private readonly deps: FaceDeps & { level: SecurityLevel }) {}
 
   async recordConsent(c: {
     personId: string

@@ -48,6 +48,61 @@ function layout(spec: TensorSpec): { r: number; g: number; b: number; gray: bool
     : { r: 2 * plane, g: plane, b: 0, gray: false }
 }
 
+interface Output {
+  ro: number
+  go: number
+  bo: number
+  gray: boolean
+  scale: number
+  offset: number
+}
+
+function outputOf(spec: TensorSpec): Output {
+  const l = layout(spec)
+  return { ro: l.r, go: l.g, bo: l.b, gray: l.gray, scale: spec.scale, offset: spec.offset }
+}
+
+/** Bilinear blend of four source pixels, normalised and written to output pixel `o`. */
+function sample(
+  px: Uint8Array,
+  i00: number,
+  i01: number,
+  i10: number,
+  i11: number,
+  fx: number,
+  fy: number,
+  t: Float32Array,
+  o: number,
+  out: Output,
+): void {
+  const w00 = (1 - fx) * (1 - fy)
+  const w01 = fx * (1 - fy)
+  const w10 = (1 - fx) * fy
+  const w11 = fx * fy
+  const r =
+    (px[i00] as number) * w00 +
+    (px[i01] as number) * w01 +
+    (px[i10] as number) * w10 +
+    (px[i11] as number) * w11
+  const g =
+    (px[i00 + 1] as number) * w00 +
+    (px[i01 + 1] as number) * w01 +
+    (px[i10 + 1] as number) * w10 +
+    (px[i11 + 1] as number) * w11
+  const b =
+    (px[i00 + 2] as number) * w00 +
+    (px[i01 + 2] as number) * w01 +
+    (px[i10 + 2] as number) * w10 +
+    (px[i11 + 2] as number) * w11
+  if (out.gray) {
+    t[o] = (0.299 * r + 0.587 * g + 0.114 * b) * out.scale + out.offset
+  } else {
+    t[o + out.ro] = r * out.scale + out.offset
+    t[o + out.go] = g * out.scale + out.offset
+    t[o + out.bo] = b * out.scale + out.offset
+  }
+}
+
 /** Writes the padding value at output pixel `o`. */
 function fillPixel(spec: TensorSpec, t: Float32Array, o: number): void {
   const v = spec.fill * spec.scale + spec.offset
@@ -89,9 +144,7 @@ function warpAxisAligned(src: RgbImage, map: Affine, spec: TensorSpec, t: Float3
   const px = src.data
   const cols = taps(W, map[0], map[2], sw)
   const rows = taps(spec.height, map[4], map[5], src.height)
-  const { r: ro, g: go, b: bo, gray } = layout(spec)
-  const k = spec.scale
-  const c = spec.offset
+  const out = outputOf(spec)
   for (let y = 0; y < spec.height; y++) {
     const r0 = (rows.lo[y] as number) * sw
     const r1 = (rows.hi[y] as number) * sw
@@ -106,36 +159,7 @@ function warpAxisAligned(src: RgbImage, map: Affine, spec: TensorSpec, t: Float3
       const c0 = cols.lo[x] as number
       const c1 = cols.hi[x] as number
       const fx = cols.frac[x] as number
-      const i00 = (r0 + c0) * 3
-      const i01 = (r0 + c1) * 3
-      const i10 = (r1 + c0) * 3
-      const i11 = (r1 + c1) * 3
-      const w00 = (1 - fx) * (1 - fy)
-      const w01 = fx * (1 - fy)
-      const w10 = (1 - fx) * fy
-      const w11 = fx * fy
-      const r =
-        (px[i00] as number) * w00 +
-        (px[i01] as number) * w01 +
-        (px[i10] as number) * w10 +
-        (px[i11] as number) * w11
-      const g =
-        (px[i00 + 1] as number) * w00 +
-        (px[i01 + 1] as number) * w01 +
-        (px[i10 + 1] as number) * w10 +
-        (px[i11 + 1] as number) * w11
-      const b =
-        (px[i00 + 2] as number) * w00 +
-        (px[i01 + 2] as number) * w01 +
-        (px[i10 + 2] as number) * w10 +
-        (px[i11 + 2] as number) * w11
-      if (gray) {
-        t[o] = (0.299 * r + 0.587 * g + 0.114 * b) * k + c
-      } else {
-        t[o + ro] = r * k + c
-        t[o + go] = g * k + c
-        t[o + bo] = b * k + c
-      }
+      sample(px, (r0 + c0) * 3, (r0 + c1) * 3, (r1 + c0) * 3, (r1 + c1) * 3, fx, fy, t, o, out)
     }
   }
 }
@@ -146,9 +170,7 @@ function warpGeneral(src: RgbImage, map: Affine, spec: TensorSpec, t: Float32Arr
   const sw = src.width
   const sh = src.height
   const px = src.data
-  const { r: ro, g: go, b: bo, gray } = layout(spec)
-  const k = spec.scale
-  const c = spec.offset
+  const out = outputOf(spec)
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
       // sample at pixel centres
@@ -161,42 +183,22 @@ function warpGeneral(src: RgbImage, map: Affine, spec: TensorSpec, t: Float32Arr
       }
       const x0 = Math.floor(sx)
       const y0 = Math.floor(sy)
-      const fx = sx - x0
-      const fy = sy - y0
       const xa = Math.max(x0, 0)
       const ya = Math.max(y0, 0)
       const xb = x0 + 1 >= sw ? sw - 1 : x0 + 1
       const yb = y0 + 1 >= sh ? sh - 1 : y0 + 1
-      const i00 = (ya * sw + xa) * 3
-      const i01 = (ya * sw + xb) * 3
-      const i10 = (yb * sw + xa) * 3
-      const i11 = (yb * sw + xb) * 3
-      const w00 = (1 - fx) * (1 - fy)
-      const w01 = fx * (1 - fy)
-      const w10 = (1 - fx) * fy
-      const w11 = fx * fy
-      const r =
-        (px[i00] as number) * w00 +
-        (px[i01] as number) * w01 +
-        (px[i10] as number) * w10 +
-        (px[i11] as number) * w11
-      const g =
-        (px[i00 + 1] as number) * w00 +
-        (px[i01 + 1] as number) * w01 +
-        (px[i10 + 1] as number) * w10 +
-        (px[i11 + 1] as number) * w11
-      const b =
-        (px[i00 + 2] as number) * w00 +
-        (px[i01 + 2] as number) * w01 +
-        (px[i10 + 2] as number) * w10 +
-        (px[i11 + 2] as number) * w11
-      if (gray) {
-        t[o] = (0.299 * r + 0.587 * g + 0.114 * b) * k + c
-      } else {
-        t[o + ro] = r * k + c
-        t[o + go] = g * k + c
-        t[o + bo] = b * k + c
-      }
+      sample(
+        px,
+        (ya * sw + xa) * 3,
+        (ya * sw + xb) * 3,
+        (yb * sw + xa) * 3,
+        (yb * sw + xb) * 3,
+        sx - x0,
+        sy - y0,
+        t,
+        o,
+        out,
+      )
     }
   }
 }
