@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import type { StationConfig } from '@ejia/firmware-config'
+import { CodedError } from '@ejia/platform'
 import type { Logger } from 'pino'
 import type { FaceRouteDeps } from './adapters/http/faceRoutes.js'
 import { createLocalApi, kioskUiDir } from './adapters/http/localApi.js'

@@ -1,8 +1,7 @@
+import { CodedError } from '@ejia/platform'
 import type { LedgerEvent, Storage } from '../storage/storage.js'
 
-export class OverloadedError extends Error {
-  readonly code = 'overloaded'
-}
+export class OverloadedError extends CodedError<'overloaded'> {}
 
 interface Waiting {
   events: readonly LedgerEvent[]
@@ -28,7 +27,9 @@ export class GroupCommitter {
 
   submit(events: readonly LedgerEvent[]): Promise<Set<string>> {
     if (this.queued + events.length > this.opts.maxQueuedEvents) {
-      return Promise.reject(new OverloadedError(`ingest queue is full (${this.queued} events waiting)`))
+      return Promise.reject(
+        new OverloadedError('overloaded', `ingest queue is full (${this.queued} events waiting)`),
+      )
     }
     return new Promise((resolve, reject) => {
       this.queue.push({ events, resolve, reject })
