@@ -118,7 +118,7 @@ type LoadedFace = { engine: FaceEngine } | { unavailable: string }
 async function loadFace(config: StationConfig, faults: FaultBoard, log: Logger): Promise<LoadedFace> {
   try {
     if (!config.face.templateKey)
-      throw Object.assign(new Error('face.templateKey is not set'), { code: 'noTemplateKey' })
+      throw new CodedError('noTemplateKey', 'face.templateKey is not set; provision the station again')
     const [{ OnnxFaceEngine }, { DEFAULT_QUALITY }] = await Promise.all([
       import('./adapters/onnx/onnxFaceEngine.js'),
       import('./domain/face/quality.js'),
