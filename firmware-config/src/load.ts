@@ -4,6 +4,7 @@ import { toWireErrors, type WireError } from '@ejia/protocol'
 import type { Static, TSchema } from 'typebox'
 import { Compile } from 'typebox/compile'
 import { Value } from 'typebox/value'
+import { resolveDevices } from './profiles.js'
 import { Registry } from './schema/registry.js'
 import { StationConfig } from './schema/stationConfig.js'
 
@@ -56,10 +57,19 @@ function validate<S extends TSchema>(
 const stationConfigValidator = Compile(StationConfig)
 const registryValidator = Compile(Registry)
 
-/** Parses a station config with defaults filled in; `dataDir` comes back absolute. */
+/**
+ * Parses a station config with defaults filled in and its devices checked against their
+ * hardware profiles; `dataDir` and the roster file come back absolute.
+ */
 export function parseStationConfig(raw: unknown, file = '<config>', baseDir = process.cwd()): StationConfig {
   const config = validate(StationConfig, stationConfigValidator, file, raw)
-  return { ...config, dataDir: resolve(baseDir, config.dataDir) }
+  const { problems } = resolveDevices(config.devices)
+  if (problems.length > 0) throw new ConfigError(file, problems)
+  return {
+    ...config,
+    dataDir: resolve(baseDir, config.dataDir),
+    roster: { file: config.roster.file === '' ? '' : resolve(baseDir, config.roster.file) },
+  }
 }
 
 export function loadStationConfig(file: string): StationConfig {

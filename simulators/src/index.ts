@@ -1,3 +1,7 @@
+export * from './devices/cardReaderSims.js'
+export * from './devices/gm65Sim.js'
+export * from './devices/r307Sim.js'
+export * from './devices/serialEndpoint.js'
 export * from './fleet/dayScript.js'
 export * from './fleet/fleet.js'
 export * from './fleet/random.js'

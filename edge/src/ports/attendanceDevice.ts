@@ -21,8 +21,11 @@ export interface DeviceFault {
  */
 export interface AttendanceDevice {
   readonly name: string
+  readonly kind: 'card' | 'fingerprint' | 'qr'
   start(listener: (read: CredentialRead) => void): Promise<void>
   /** Current fault, or undefined while the device works. */
   fault(): DeviceFault | undefined
+  /** Frames read and dropped, by reason: the health of the line. */
+  stats(): Readonly<Record<string, number>>
   stop(): Promise<void>
 }

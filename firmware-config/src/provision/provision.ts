@@ -110,6 +110,8 @@ export function provision(rows: readonly StationRow[], opts: ProvisionOptions): 
         reconnectPeriodS: 2,
       },
       journal: { retentionDays: 180 },
+      devices: [],
+      roster: { file: '' },
       // each kiosk gets its own key for face templates at rest
       face: { ...faceDefaults(), enabled: true, templateKey: randomBytes(32).toString('base64') },
       camera: { type: 'push', fps: 5 },

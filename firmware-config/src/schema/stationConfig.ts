@@ -1,5 +1,6 @@
 import { DistrictCode, StationId, Tier, TownCode } from '@ejia/protocol'
 import Type, { type Static } from 'typebox'
+import { DeviceConfig } from './devices.js'
 import { FaceConfig } from './faceConfig.js'
 
 export const STATION_CONFIG_SCHEMA_VERSION = 1
@@ -73,6 +74,21 @@ export const StationConfig = Type.Object(
         }),
       },
       { additionalProperties: false, default: {}, title: 'Journal' },
+    ),
+    devices: Type.Array(DeviceConfig, {
+      default: [],
+      description:
+        'Card readers, fingerprint modules and QR scanners on this kiosk (see firmware-config/profiles)',
+    }),
+    roster: Type.Object(
+      {
+        file: Type.String({
+          default: '',
+          description:
+            'Roster JSON (people and their cards, QR tokens, fingerprint ids); relative to the config file',
+        }),
+      },
+      { additionalProperties: false, default: {}, title: 'Roster' },
     ),
     face: FaceConfig,
     camera: Type.Object(

@@ -2,6 +2,7 @@ import type { Static, TSchema } from 'typebox'
 import { ActivityEndBody, ActivityStartBody } from './activity.js'
 import { AgentStartBody } from './agent.js'
 import { CheckinBody } from './checkin.js'
+import { UnknownCredentialBody } from './credentialEvents.js'
 import { DutyPunchBody } from './duty.js'
 import { FaceConsentBody, FaceDeletedBody, FaceEnrolledBody } from './face.js'
 
@@ -9,6 +10,7 @@ export * from './activity.js'
 export * from './agent.js'
 export * from './checkin.js'
 export * from './credential.js'
+export * from './credentialEvents.js'
 export * from './duty.js'
 export * from './face.js'
 
@@ -19,6 +21,7 @@ export const eventBodies = {
   'activity.start': ActivityStartBody,
   'activity.end': ActivityEndBody,
   'agent.start': AgentStartBody,
+  'credential.unknown': UnknownCredentialBody,
   'face.consent': FaceConsentBody,
   'face.enrolled': FaceEnrolledBody,
   'face.deleted': FaceDeletedBody,

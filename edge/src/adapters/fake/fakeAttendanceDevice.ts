@@ -5,7 +5,12 @@ export class FakeAttendanceDevice implements AttendanceDevice {
   private listener: ((read: CredentialRead) => void) | undefined
   private currentFault: DeviceFault | undefined
 
-  constructor(readonly name: string) {}
+  private reads = 0
+
+  constructor(
+    readonly name: string,
+    readonly kind: AttendanceDevice['kind'] = 'card',
+  ) {}
 
   async start(listener: (read: CredentialRead) => void): Promise<void> {
     this.listener = listener
@@ -13,6 +18,7 @@ export class FakeAttendanceDevice implements AttendanceDevice {
 
   present(read: CredentialRead): void {
     if (this.currentFault) return // an unplugged reader reads nothing
+    this.reads++
     this.listener?.(read)
   }
 
@@ -26,6 +32,10 @@ export class FakeAttendanceDevice implements AttendanceDevice {
 
   fault(): DeviceFault | undefined {
     return this.currentFault
+  }
+
+  stats(): Readonly<Record<string, number>> {
+    return { reads: this.reads }
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,16 @@
+// Serial attendance devices, as their own entry point (`@ejia/edge/serial`): drivers,
+// parsers and the byte encoders the simulators share, without loading the agent.
+export * from './adapters/serial/deviceLink.js'
+export * from './adapters/serial/devices.js'
+export * from './adapters/serial/em4100.js'
+export * from './adapters/serial/fingerprintReader.js'
+export * from './adapters/serial/gm65.js'
+export * from './adapters/serial/parserStats.js'
+export * from './adapters/serial/r307Client.js'
+export * from './adapters/serial/r307Codes.js'
+export * from './adapters/serial/r307Packet.js'
+export * from './adapters/serial/streamReader.js'
+export * from './adapters/serial/transport.js'
+export * from './adapters/serial/wiegand.js'
+export * from './domain/credentials/cardNumber.js'
+export type * from './ports/attendanceDevice.js'
