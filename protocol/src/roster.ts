@@ -9,13 +9,22 @@ export const RosterPerson = Type.Object(
   {
     personId: PersonId,
     roles: Type.Array(Type.Enum(['member', 'cadre', 'villager']), { minItems: 1, uniqueItems: true }),
-    cards: Type.Array(Type.String({ pattern: '^[0-9A-Fa-f]{10}$|^[0-9]{10}$|^[0-9]{3},[0-9]{5}$', description: 'As the reader reports it' }), {
-      default: [],
-    }),
+    cards: Type.Array(
+      Type.String({
+        pattern: '^[0-9A-Fa-f]{10}$|^[0-9]{10}$|^[0-9]{3},[0-9]{5}$',
+        description: 'As the reader reports it',
+      }),
+      {
+        default: [],
+      },
+    ),
     qrTokens: Type.Array(Type.String({ minLength: 8, maxLength: 128 }), { default: [] }),
-    fingerprints: Type.Array(Type.Integer({ minimum: 0, maximum: 65535, description: 'Fingerprint module page id' }), {
-      default: [],
-    }),
+    fingerprints: Type.Array(
+      Type.Integer({ minimum: 0, maximum: 65535, description: 'Fingerprint module page id' }),
+      {
+        default: [],
+      },
+    ),
   },
   { additionalProperties: false, title: 'RosterPerson' },
 )

@@ -7,9 +7,15 @@ import Type, { type Static } from 'typebox'
 export const UnknownCredentialBody = Type.Object(
   {
     method: Type.Enum(['card', 'qr', 'fingerprint']),
-    credential: Type.String({ minLength: 1, maxLength: 256, description: 'Card number, QR payload or fingerprint page id' }),
+    credential: Type.String({
+      minLength: 1,
+      maxLength: 256,
+      description: 'Card number, QR payload or fingerprint page id',
+    }),
     device: Type.String({ minLength: 1, maxLength: 32, description: 'Which reader, by its configured name' }),
-    reason: Type.Enum(['notOnRoster', 'badToken'], { description: 'badToken: a QR payload whose check digits fail' }),
+    reason: Type.Enum(['notOnRoster', 'badToken'], {
+      description: 'badToken: a QR payload whose check digits fail',
+    }),
   },
   { additionalProperties: false, title: 'credential.unknown' },
 )

@@ -8,6 +8,8 @@ import { FingerprintError, R307Client } from './r307Client.js'
 
 export type EnrolStep = 'placeFinger' | 'liftFinger' | 'placeAgain' | 'stored'
 
+const PASSWORD_RETRY_MS = 5000
+
 /** A fingerprint read that found no enrolled finger. */
 export const UNMATCHED_FINGER = 'unmatched'
 
@@ -90,10 +92,9 @@ export class FingerprintReader implements AttendanceDevice {
   private async session(client: R307Client, listener: (read: CredentialRead) => void): Promise<void> {
     this.counts.sessions++
     try {
-      await client.verifyPassword(this.opts.password)
+      await this.verify(client)
       this.librarySize = (await client.systemParameters()).librarySize
       const templates = await client.templateCount()
-      this.moduleFault = undefined
       this.log.info(
         { device: this.name, librarySize: this.librarySize, templates },
         'fingerprint module ready',
@@ -112,11 +113,29 @@ export class FingerprintReader implements AttendanceDevice {
       }
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'moduleError'
-      if (code === 'wrongPassword') this.moduleFault = { code, message: (err as Error).message }
-      if (code !== 'closed') {
+      if (code !== 'closed' && code !== 'stopped') {
         this.log.warn({ device: this.name, err: (err as Error).message }, 'fingerprint module session ended')
         // a module that stops answering is as good as unplugged: let the link reopen it
         this.link.stream?.destroy()
+      }
+    }
+  }
+
+  /**
+   * VfyPwd until it passes. A wrong password is a fault to fix in the profile, not a bad
+   * line: keep the port open and ask again now and then.
+   */
+  private async verify(client: R307Client): Promise<void> {
+    for (;;) {
+      try {
+        await client.verifyPassword(this.opts.password)
+        this.moduleFault = undefined
+        return
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'wrongPassword') throw err
+        this.moduleFault = { code: 'wrongPassword', message: (err as Error).message }
+        await delay(PASSWORD_RETRY_MS)
+        if (this.stopped || this.client !== client) throw new FingerprintError('stopped', 'session ended')
       }
     }
   }

@@ -101,7 +101,9 @@ const cases: Case<unknown>[] = [
 ]
 
 describe.each(cases)('fuzzing the $name parser', (c) => {
-  it(`never reads what was not sent, among ${FRAMES} frames of noise and damage`, { timeout: 120_000 }, () => {
+  it(`never reads what was not sent, among ${FRAMES} frames of noise and damage`, {
+    timeout: 120_000,
+  }, () => {
     const r = rng(SEED)
     const parser = c.parser()
     const emitted: string[] = []
