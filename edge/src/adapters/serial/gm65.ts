@@ -78,7 +78,7 @@ export class Gm65Parser extends FrameParser<QrFrame> {
       return this.discard('badEncoding')
     }
     // C0 controls and DEL do not occur in codes people scan; they mean a noisy line
-    if (/[\u0000-\u001f\u007f]/.test(text)) return this.discard('controlChars')
+    if (body.some((b) => b < 0x20 || b === 0x7f)) return this.discard('controlChars')
     this.emitFrame({ text })
   }
 }
