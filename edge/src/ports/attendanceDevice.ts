@@ -1,8 +1,6 @@
-import type { SignInMethod } from '@ejia/protocol'
-
 /** A credential presented at a reader: a card number, a fingerprint page id, a QR payload. */
 export interface CredentialRead {
-  method: Exclude<SignInMethod, 'face' | 'vouch'>
+  method: 'card' | 'qr' | 'fingerprint'
   credential: string
   /** Device clock in ms. */
   at: number

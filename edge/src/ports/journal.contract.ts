@@ -72,5 +72,21 @@ export function describeJournal(name: string, open: () => Promise<Journal>): voi
       expect(c.seq).toBe(3)
       expect((await journal.pending({ afterSeq: 0, limit: 10 })).map((e) => e.seq)).toEqual([2, 3])
     })
+
+    it('finds the latest event of a type about a person', async () => {
+      journal = await open()
+      const punch = (personId: string, direction: string, i: number) =>
+        journal!.append({
+          ...entry(i),
+          type: 'duty.punch' as EventType,
+          body: { personId, direction, method: 'card' },
+        })
+      await punch('c-1', 'in', 1)
+      await punch('c-2', 'in', 2)
+      await punch('c-1', 'out', 3)
+      expect((await journal.latest('duty.punch', 'c-1'))?.body).toMatchObject({ direction: 'out' })
+      expect((await journal.latest('duty.punch', 'c-2'))?.seq).toBe(2)
+      expect(await journal.latest('duty.punch', 'nobody')).toBeUndefined()
+    })
   })
 }

@@ -42,6 +42,8 @@ export interface Journal {
   markAcked(ids: readonly string[], at: number): Promise<number>
   /** Marks events as refused by the hub: kept with the reason, never sent again. */
   markRejected(rejected: readonly RejectedEvent[], at: number): Promise<number>
+  /** The most recent event of a type about a person (body.personId), if any. */
+  latest(type: EventType, personId: string): Promise<Event | undefined>
   backlog(): Promise<BacklogStats>
   lastSeq(): Promise<number>
   /** Deletes acknowledged events journalled before `before` (ms); returns how many. */

@@ -57,6 +57,13 @@ export class MemoryJournal implements Journal {
     return n
   }
 
+  async latest(type: Event['type'], personId: string): Promise<Event | undefined> {
+    const hit = this.rows.findLast(
+      (r) => r.event.type === type && (r.event.body as { personId?: string }).personId === personId,
+    )
+    return hit ? structuredClone(hit.event) : undefined
+  }
+
   async backlog(): Promise<BacklogStats> {
     const pending = this.rows.filter((r) => r.ackedAt === undefined)
     const oldest = pending[0]

@@ -10,6 +10,8 @@ import type { Logger } from 'pino'
 import Type from 'typebox'
 import type { Agent } from '../../app/agent.js'
 import { RecordError } from '../../app/recordEvent.js'
+import type { Devices } from '../../composition/devices.js'
+import { deviceRoutes } from './deviceRoutes.js'
 import { type FaceRouteDeps, faceRoutes } from './faceRoutes.js'
 
 export interface StationInfo {
@@ -38,6 +40,7 @@ export async function createLocalApi(deps: {
   log: Logger
   uiDir?: string
   face: FaceRouteDeps
+  devices: Devices
 }) {
   const app = Fastify({
     loggerInstance: deps.log,
@@ -48,6 +51,7 @@ export async function createLocalApi(deps: {
   if (deps.uiDir) await app.register(fastifyStatic, { root: deps.uiDir })
 
   faceRoutes(app, deps.face)
+  deviceRoutes(app, deps.devices)
 
   app.get('/api/status', async () => ({ station: deps.station, ...(await deps.agent.status()) }))
 

@@ -98,6 +98,16 @@ export class SqliteJournal implements Journal {
     return r.changes ?? 0
   }
 
+  async latest(type: EventType, personId: string): Promise<Event | undefined> {
+    const r = await this.db.get<EventRow>(
+      `SELECT seq, id, type, time, body FROM events
+       WHERE type = ? AND body ->> '$.personId' = ? ORDER BY seq DESC LIMIT 1`,
+      type,
+      personId,
+    )
+    return r ? this.toEvent(r, JSON.parse(r.body)) : undefined
+  }
+
   async backlog(): Promise<BacklogStats> {
     const pending = await this.db.get<{ depth: number; seq: number | null }>(
       'SELECT count(*) AS depth, min(seq) AS seq FROM events WHERE acked_at IS NULL',

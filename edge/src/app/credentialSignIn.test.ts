@@ -1,0 +1,93 @@
+import { makeQrToken } from '@ejia/protocol'
+import { describe, expect, it } from 'vitest'
+import { ManualClock } from '../adapters/fake/manualClock.js'
+import { MemoryJournal } from '../adapters/fake/memoryJournal.js'
+import { JsonRoster } from '../adapters/roster/jsonRoster.js'
+import { CredentialSignIn } from './credentialSignIn.js'
+import { FaultBoard } from './faults.js'
+import { createRecordEvent } from './recordEvent.js'
+
+const token = makeQrToken(Uint8Array.from([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]))
+const roster = JsonRoster.parse({
+  version: 'r1',
+  people: [
+    { personId: 'c-1', roles: ['cadre', 'member'], cards: ['0013A8F2AB'], fingerprints: [5] },
+    { personId: 'm-1', roles: ['member'], cards: ['099,00999'], qrTokens: [token] },
+  ],
+})
+
+function setup() {
+  const clock = new ManualClock()
+  const journal = new MemoryJournal('339901001001')
+  const record = createRecordEvent({
+    journal,
+    clock,
+    faults: new FaultBoard(clock),
+    onRecorded: () => undefined,
+  })
+  const signIn = new CredentialSignIn({ roster: () => roster, record, journal, clock })
+  const at = clock.now()
+  const read = (method: 'card' | 'qr' | 'fingerprint', credential: string) =>
+    signIn.handle('dev', { method, credential, at })
+  const events = async () => (await journal.pending({ afterSeq: 0, limit: 100 })).map((e) => [e.type, e.body])
+  return { clock, signIn, read, events }
+}
+
+describe('credential sign-in', () => {
+  it('signs in by card (any case), QR token and fingerprint page, to the current activity', async () => {
+    const t = setup()
+    t.signIn.setMode({ kind: 'checkin', activityId: 'act-25' })
+    await t.read('card', '0013a8f2ab')
+    await t.read('qr', token)
+    await t.read('fingerprint', '5')
+    expect(await t.events()).toEqual([
+      ['checkin', { personId: 'c-1', method: 'card', activityId: 'act-25' }],
+      ['checkin', { personId: 'm-1', method: 'qr', activityId: 'act-25' }],
+      ['checkin', { personId: 'c-1', method: 'fingerprint', activityId: 'act-25' }],
+    ])
+  })
+
+  it('journals unknown cards, unmatched fingers and bad QR tokens, signing nobody in', async () => {
+    const t = setup()
+    expect(await t.read('card', '00000000FF')).toMatchObject({ kind: 'unknown', reason: 'notOnRoster' })
+    expect(await t.read('fingerprint', 'unmatched')).toMatchObject({ kind: 'unknown', reason: 'notOnRoster' })
+    const tampered = `${token.slice(0, -1)}${token.endsWith('0') ? '1' : '0'}`
+    expect(await t.read('qr', tampered)).toMatchObject({ kind: 'unknown', reason: 'badToken' })
+    expect((await t.events()).map(([type]) => type)).toEqual([
+      'credential.unknown',
+      'credential.unknown',
+      'credential.unknown',
+    ])
+    expect((await t.events())[0]).toEqual([
+      'credential.unknown',
+      { method: 'card', credential: '00000000FF', device: 'dev', reason: 'notOnRoster' },
+    ])
+  })
+
+  it('clocks a cadre in and out in duty mode, and a new shift after a long gap', async () => {
+    const t = setup()
+    t.signIn.setMode({ kind: 'duty' })
+    expect(await t.read('card', '0013A8F2AB')).toMatchObject({ kind: 'duty', direction: 'in' })
+    t.clock.advance(8 * 3600_000)
+    expect(await t.read('fingerprint', '5')).toMatchObject({ kind: 'duty', direction: 'out' })
+    t.clock.advance(1000)
+    expect(await t.read('card', '0013A8F2AB')).toMatchObject({ direction: 'in' })
+    t.clock.advance(20 * 3600_000) // forgot to clock out yesterday: today starts with "in"
+    t.signIn.setMode({ kind: 'duty' })
+    expect(await t.read('card', '0013A8F2AB')).toMatchObject({ direction: 'in' })
+    // a member in duty mode is simply signed in
+    expect(await t.read('card', '099,00999')).toMatchObject({ kind: 'checkin', personId: 'm-1' })
+  })
+
+  it('refuses a roster that gives one card to two people', () => {
+    expect(() =>
+      JsonRoster.parse({
+        version: 'x',
+        people: [
+          { personId: 'a', roles: ['member'], cards: ['0000000001'] },
+          { personId: 'b', roles: ['member'], cards: ['0000000001'] },
+        ],
+      }),
+    ).toThrow(/belongs to both a and b/)
+  })
+})

@@ -1,0 +1,77 @@
+import type { StationConfig } from '@ejia/firmware-config'
+import { resolveDevices } from '@ejia/firmware-config'
+import type { Logger } from 'pino'
+import { JsonRoster } from '../adapters/roster/jsonRoster.js'
+import type { Agent } from '../app/agent.js'
+import { CredentialSignIn } from '../app/credentialSignIn.js'
+import type { AttendanceDevice } from '../ports/attendanceDevice.js'
+import type { Clock } from '../ports/clock.js'
+import type { Journal } from '../ports/journal.js'
+import type { Roster } from '../ports/roster.js'
+
+export interface Devices {
+  devices: AttendanceDevice[]
+  signIn: CredentialSignIn
+  stop(): Promise<void>
+}
+
+/**
+ * The roster and the serial readers a config names, each read turned into a sign-in.
+ * serialport is imported only on a kiosk that has devices. A roster that cannot be read
+ * is a fault, and every credential reads as unknown until it is fixed: journalled, not lost.
+ */
+export async function startDevices(
+  config: StationConfig,
+  deps: { agent: Agent; journal: Journal; clock: Clock; log: Logger },
+): Promise<Devices> {
+  const { agent, clock } = deps
+  const log = deps.log.child({ name: 'edge:devices' })
+  let roster: Roster = JsonRoster.empty()
+  if (config.roster.file !== '') {
+    try {
+      roster = JsonRoster.load(config.roster.file)
+      log.info({ people: roster.size, version: roster.version }, 'roster loaded')
+    } catch (err) {
+      agent.faults.set('roster', (err as { code?: string }).code ?? 'rosterInvalid', (err as Error).message)
+      log.error({ err }, 'roster unusable; reads will be journalled as unknown')
+    }
+  }
+  const signIn = new CredentialSignIn({
+    roster: () => roster,
+    record: agent.record,
+    journal: deps.journal,
+    clock,
+  })
+  if (config.devices.length === 0) return { devices: [], signIn, stop: async () => {} }
+
+  const [{ createDevice }, { transportOpener }] = await Promise.all([
+    import('../adapters/serial/devices.js'),
+    import('../adapters/serial/transport.js'),
+  ])
+  const open = transportOpener()
+  const { devices: resolved } = resolveDevices(config.devices)
+  const devices = resolved.map((d) =>
+    createDevice(d, {
+      open,
+      clock,
+      log,
+      onFault: (name, f) =>
+        f ? agent.faults.set(`serial:${name}`, f.code, f.message) : agent.faults.clear(`serial:${name}`),
+    }),
+  )
+  for (const device of devices) {
+    await device.start((read) => {
+      signIn.handle(device.name, read).catch((err: unknown) => {
+        // the journal refused it (disk full): the person is told, the fault is raised
+        log.error({ err, device: device.name }, 'read not recorded')
+      })
+    })
+  }
+  return {
+    devices,
+    signIn,
+    stop: async () => {
+      await Promise.all(devices.map((d) => d.stop()))
+    },
+  }
+}
