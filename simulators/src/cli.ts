@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { ConfigError } from '@ejia/firmware-config'
 import { createLogger } from '@ejia/platform'
+import { DEVICE_USAGE, runDeviceCommand } from './devicesCli.js'
 import { runFleet } from './fleet/fleet.js'
 
 const USAGE = `usage:
@@ -9,7 +10,8 @@ const USAGE = `usage:
       Runs N simulated kiosks (the real edge agent core, each with its own journal under
       DIR/<station id>) producing a realistic day of events at R events/s per station,
       until every station's journal holds K events and the hub has acknowledged them all.
-      Prints a JSON summary. A restart resumes from the journals.`
+      Prints a JSON summary. A restart resumes from the journals.
+${DEVICE_USAGE}`
 
 function fail(message: string): never {
   console.error(message)
@@ -17,6 +19,14 @@ function fail(message: string): never {
 }
 
 const [command, ...rest] = process.argv.slice(2)
+if (command === 'device') {
+  try {
+    await runDeviceCommand(rest)
+    process.exit(0)
+  } catch (err) {
+    fail((err as Error).message)
+  }
+}
 if (command !== 'fleet') fail(USAGE)
 const { values } = parseArgs({
   args: rest,

@@ -1,4 +1,5 @@
 export * from './devices/cardReaderSims.js'
+export * from './devices/deviceScript.js'
 export * from './devices/gm65Sim.js'
 export * from './devices/r307Sim.js'
 export * from './devices/serialEndpoint.js'

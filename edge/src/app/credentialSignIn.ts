@@ -116,7 +116,7 @@ export class CredentialSignIn {
   /** In, unless the person's last punch was an "in" within a shift's length. */
   private async nextDirection(personId: string): Promise<'in' | 'out'> {
     const last = await this.deps.journal.latest('duty.punch', personId)
-    if (!last || last.type !== 'duty.punch') return 'in'
+    if (last?.type !== 'duty.punch') return 'in'
     const recent = this.deps.clock.now() - Date.parse(last.time) < SHIFT_MAX_MS
     return recent && last.body.direction === 'in' ? 'out' : 'in'
   }

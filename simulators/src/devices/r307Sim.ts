@@ -22,7 +22,7 @@ export class R307Sim {
   private readonly seen = new WeakSet<Duplex>()
 
   constructor(
-    private readonly endpoint: SerialEndpoint,
+    readonly endpoint: SerialEndpoint,
     private readonly opts: { address: number; password: number; capacity: number } = {
       address: DEFAULT_ADDRESS,
       password: 0,

@@ -53,7 +53,7 @@ export function deviceRoutes(
     { schema: { params: Type.Object({ name: Type.String() }) } },
     async (req, reply) => {
       const d = find(req.params.name) as (AttendanceDevice & { send?: (b: Buffer) => boolean }) | undefined
-      if (!d || d.kind !== 'qr' || !d.send)
+      if (d?.kind !== 'qr' || !d.send)
         return reply.code(404).send({ error: 'noScanner', message: `no QR scanner ${req.params.name}` })
       const { GM65_TRIGGER } = await import('../serial/gm65.js')
       return d.send(GM65_TRIGGER)
@@ -74,7 +74,7 @@ export function deviceRoutes(
       const d = find(req.params.name) as
         | (AttendanceDevice & { enrol?: (p: number, s: (x: string) => void) => Promise<void> })
         | undefined
-      if (!d || d.kind !== 'fingerprint' || !d.enrol) {
+      if (d?.kind !== 'fingerprint' || !d.enrol) {
         return reply
           .code(404)
           .send({ error: 'noFingerprintModule', message: `no fingerprint module ${req.params.name}` })
@@ -84,13 +84,11 @@ export function deviceRoutes(
         await d.enrol(req.body.pageId, (s) => steps.push(s))
         return reply.code(201).send({ pageId: req.body.pageId, steps })
       } catch (err) {
-        return reply
-          .code(422)
-          .send({
-            error: (err as { code?: string }).code ?? 'enrolFailed',
-            message: (err as Error).message,
-            steps,
-          })
+        return reply.code(422).send({
+          error: (err as { code?: string }).code ?? 'enrolFailed',
+          message: (err as Error).message,
+          steps,
+        })
       }
     },
   )
