@@ -136,9 +136,9 @@ export const DeviceConfig = Type.Object(
       description: 'Hardware profile (firmware-config/profiles/<profile>.json)',
     }),
     port: Type.String({
-      pattern: '^(/dev/|tcp://)',
+      pattern: '^(/|tcp://)',
       description:
-        'Serial device path (/dev/ttyUSB0, /dev/serial/by-id/…) or tcp://host:port for a serial server',
+        'Serial device path (/dev/ttyUSB0; better /dev/serial/by-id/…, which survives replugging), a simulator pty, or tcp://host:port for a serial server',
     }),
     options: Type.Optional(
       Type.Record(Type.String(), Type.Unknown(), { description: 'Overrides of the profile options' }),
