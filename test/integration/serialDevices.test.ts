@@ -10,15 +10,24 @@ import {
   transportOpener,
 } from '@ejia/edge/serial'
 import { resolveDevices } from '@ejia/firmware-config'
-import { Em4100Sim, Gm65Sim, PtyEndpoint, R307Sim, type SerialEndpoint, WiegandSim } from '@ejia/simulators'
+import {
+  Em4100Sim,
+  Gm65Sim,
+  PtyEndpoint,
+  R307Sim,
+  type SerialEndpoint,
+  TcpEndpoint,
+  WiegandSim,
+} from '@ejia/simulators'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MockEndpoint } from '../helpers/mockSerial.js'
 import { until } from '../helpers/wait.js'
 
 /**
- * The driver contract, run twice: over @serialport/binding-mock, and over a real
- * pseudo-terminal pair (socat) with the device simulators speaking the exact bytes.
+ * The driver contract, run three times: over @serialport/binding-mock, over a real
+ * pseudo-terminal pair (socat), and over a TCP serial server, with the device simulators
+ * speaking the exact bytes.
  */
 const lines: Record<string, () => Promise<{ endpoint: SerialEndpoint; open: OpenTransport }>> = {
   'binding-mock': async () => {
@@ -26,6 +35,7 @@ const lines: Record<string, () => Promise<{ endpoint: SerialEndpoint; open: Open
     return { endpoint, open: transportOpener(endpoint.binding) }
   },
   pty: async () => ({ endpoint: await PtyEndpoint.create(), open: transportOpener() }),
+  tcp: async () => ({ endpoint: await TcpEndpoint.create(), open: transportOpener() }),
 }
 
 const log = pino({ level: 'silent' })
