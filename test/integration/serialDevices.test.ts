@@ -16,11 +16,13 @@ import {
   PtyEndpoint,
   R307Sim,
   type SerialEndpoint,
+  sendBytes,
   TcpEndpoint,
   WiegandSim,
 } from '@ejia/simulators'
 import pino from 'pino'
 import { afterEach, describe, expect, it } from 'vitest'
+import { GOLDEN } from '../../edge/src/adapters/serial/golden.fixture.js'
 import { MockEndpoint } from '../helpers/mockSerial.js'
 import { until } from '../helpers/wait.js'
 
@@ -72,6 +74,23 @@ describe.each(Object.keys(lines))('serial devices over %s', (line) => {
     await until('the device to connect', async () => (device.fault() === undefined ? true : undefined))
     return { sim, device, reads, faults }
   }
+
+  it('reads the golden bytes of the documentation, as the line delivers them', async () => {
+    const rdm = await rig('rdm6300', {}, (e) => e)
+    const w26 = await rig('wg-serial', {}, (e) => e)
+    const qr = await rig('gm65', {}, (e) => e)
+    sendBytes(rdm.sim, GOLDEN.rdm6300.bytes)
+    sendBytes(w26.sim, GOLDEN.w26.bytes)
+    sendBytes(qr.sim, GOLDEN.gm65.bytes)
+    await until('three reads', async () =>
+      rdm.reads.length && w26.reads.length && qr.reads.length ? true : undefined,
+    )
+    expect([rdm.reads[0]?.credential, w26.reads[0]?.credential, qr.reads[0]?.credential]).toEqual([
+      '62E3086CED',
+      '099,00999',
+      '签到:act-25',
+    ])
+  })
 
   it('EM4100 (RDM6300): a held card is one read, bad frames are dropped and counted', async () => {
     const { sim, device, reads } = await rig('rdm6300', {}, (e) => new Em4100Sim(e))
