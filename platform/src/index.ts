@@ -1,4 +1,5 @@
 export * from './errors.js'
 export * from './logging.js'
+export * from './random.js'
 export * from './service.js'
 export * from './sqlite.js'

@@ -11,6 +11,22 @@ export function sendBytes(endpoint: SerialEndpoint, bytes: Buffer): boolean {
   return true
 }
 
+/** Sends a frame every `repeatMs` for `forMs`, as a reader does while a card is held. */
+async function holdRepeating(
+  endpoint: SerialEndpoint,
+  frame: Buffer,
+  forMs: number,
+  repeatMs: number,
+): Promise<number> {
+  const end = Date.now() + forMs
+  let sent = 0
+  do {
+    if (sendBytes(endpoint, frame)) sent++
+    await delay(repeatMs)
+  } while (Date.now() < end)
+  return sent
+}
+
 /**
  * An EM4100 reader (RDM6300 style, or the 13-byte clone): repeats the card's frame every
  * `repeatMs` while the card is held, as the real readers do, and can misbehave on demand.
@@ -28,13 +44,7 @@ export class Em4100Sim {
   /** Holds a card on the reader for `forMs`. Returns how many frames went out. */
   async present(card: string, forMs: number): Promise<number> {
     const frame = encodeEm4100(card, this.opts.variant, { crlf: this.opts.crlf })
-    const end = Date.now() + forMs
-    let sent = 0
-    do {
-      if (sendBytes(this.endpoint, frame)) sent++
-      await delay(this.opts.repeatMs)
-    } while (Date.now() < end)
-    return sent
+    return holdRepeating(this.endpoint, frame, forMs, this.opts.repeatMs)
   }
 
   badChecksum(card: string): boolean {
@@ -67,14 +77,7 @@ export class WiegandSim {
   ) {}
 
   async present(bits: 26 | 34, facility: number, card: number, forMs: number): Promise<number> {
-    const frame = encodeWiegandFrame(bits, facility, card)
-    const end = Date.now() + forMs
-    let sent = 0
-    do {
-      if (sendBytes(this.endpoint, frame)) sent++
-      await delay(this.opts.repeatMs)
-    } while (Date.now() < end)
-    return sent
+    return holdRepeating(this.endpoint, encodeWiegandFrame(bits, facility, card), forMs, this.opts.repeatMs)
   }
 
   badChecksum(bits: 26 | 34, facility: number, card: number): boolean {

@@ -1,14 +1,4 @@
-/** mulberry32: a small seeded PRNG, so a simulated station does the same thing every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { seededRandom } from '@ejia/platform'
 
 /** FNV-1a of a string, as a seed. */
 export function seedOf(text: string): number {

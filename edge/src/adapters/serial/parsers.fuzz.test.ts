@@ -1,3 +1,4 @@
+import { seededRandom } from '@ejia/platform'
 import { isValidQrToken, makeQrToken } from '@ejia/protocol'
 import { describe, expect, it } from 'vitest'
 import { Em4100Parser, encodeEm4100 } from './em4100.js'
@@ -16,17 +17,6 @@ import { encodeWiegandFrame, WiegandParser } from './wiegand.js'
  */
 const FRAMES = Number(process.env.EJIA_FUZZ_FRAMES ?? 100_000)
 const SEED = Number(process.env.EJIA_FUZZ_SEED ?? 20261127)
-
-function rng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 interface Case<F> {
   name: string
@@ -104,7 +94,7 @@ describe.each(cases)('fuzzing the $name parser', (c) => {
   it(`never reads what was not sent, among ${FRAMES} frames of noise and damage`, {
     timeout: 120_000,
   }, () => {
-    const r = rng(SEED)
+    const r = seededRandom(SEED)
     const parser = c.parser()
     const emitted: string[] = []
     parser.on('data', (f) => emitted.push(c.key(f)))
