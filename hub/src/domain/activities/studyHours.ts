@@ -57,8 +57,8 @@ function dueOn(targets: StudyTargets, today: string): number {
       ? Date.parse(`${Number(year) + 1}-01-01T00:00:00Z`)
       : Date.parse(`${year}-${String(q * 3 + 4).padStart(2, '0')}-01T00:00:00Z`)
   const t = Date.parse(`${today}T00:00:00Z`)
-  const before = q === 0 ? 0 : targets.byQuarter[q - 1]
-  const atEnd = targets.byQuarter[q]
+  const before = q === 0 ? 0 : (targets.byQuarter[q - 1] as number)
+  const atEnd = targets.byQuarter[q] as number
   return before + (atEnd - before) * ((t - qStart) / (qEnd - qStart))
 }
 
