@@ -54,3 +54,65 @@ export const hubMigrations: Migration[] = [
     `,
   },
 ]
+
+/**
+ * The organisation's work (issue 5): people and their credentials, duty rotas and
+ * corrections, planned activities and their leave, study hours, inspection samples, and
+ * the audit trail of operator actions.
+ */
+hubMigrations.push({
+  version: 2,
+  name: 'people, duty, activities, study hours, inspections, audit',
+  sql: `
+    CREATE TABLE people (
+      person_id    TEXT PRIMARY KEY,
+      station_id   TEXT NOT NULL,
+      name         TEXT NOT NULL,
+      roles        TEXT NOT NULL,
+      cards        TEXT NOT NULL DEFAULT '[]',
+      qr_tokens    TEXT NOT NULL DEFAULT '[]',
+      fingerprints TEXT NOT NULL DEFAULT '[]',
+      pin_hash     TEXT,
+      version      INTEGER NOT NULL
+    );
+    CREATE INDEX people_station ON people (station_id, version);
+    -- a person removed from a station's roster, so a delta can tell the kiosk
+    CREATE TABLE people_removed (station_id TEXT NOT NULL, person_id TEXT NOT NULL, version INTEGER NOT NULL);
+    CREATE INDEX people_removed_station ON people_removed (station_id, version);
+    CREATE TABLE roster_versions (station_id TEXT PRIMARY KEY, version INTEGER NOT NULL);
+    CREATE TABLE duty_schedules (station_id TEXT PRIMARY KEY, body TEXT NOT NULL, updated_at INTEGER NOT NULL);
+    CREATE TABLE duty_corrections (
+      id           INTEGER PRIMARY KEY,
+      station_id   TEXT NOT NULL,
+      person_id    TEXT NOT NULL,
+      direction    TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+      at           INTEGER NOT NULL,
+      reason       TEXT NOT NULL,
+      requested_by TEXT NOT NULL,
+      requested_at INTEGER NOT NULL,
+      status       TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+      decided_by   TEXT,
+      decided_at   INTEGER
+    );
+    CREATE INDEX duty_corrections_station ON duty_corrections (station_id, at);
+    CREATE TABLE activity_plans (
+      activity_id TEXT PRIMARY KEY,
+      station_id  TEXT NOT NULL,
+      date        TEXT NOT NULL,
+      body        TEXT NOT NULL
+    );
+    CREATE INDEX activity_plans_date ON activity_plans (date, station_id);
+    CREATE TABLE study_entries (
+      id        INTEGER PRIMARY KEY,
+      person_id TEXT NOT NULL,
+      hours     REAL NOT NULL,
+      source    TEXT NOT NULL,
+      ref       TEXT NOT NULL,
+      date      TEXT NOT NULL
+    );
+    CREATE INDEX study_entries_person ON study_entries (person_id, date);
+    CREATE TABLE inspections (month TEXT PRIMARY KEY, seed INTEGER NOT NULL, drawn_at INTEGER NOT NULL, stations TEXT NOT NULL);
+    CREATE TABLE audit (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL);
+    CREATE INDEX events_checkin_activity ON events (type, json_extract(body, '$.activityId'));
+  `,
+})

@@ -1,4 +1,4 @@
-import { type Database, openDatabase } from '@ejia/platform'
+import type { Database } from '@ejia/platform'
 import type { Heartbeat, Tier } from '@ejia/protocol'
 import {
   type EventQuery,
@@ -12,7 +12,7 @@ import {
   type StoredEvent,
   type TownRecord,
 } from '../storage.js'
-import { hubMigrations } from './migrations.js'
+import { HubDb } from './hubDb.js'
 
 /** Rejects kept for diagnosis; older ones are dropped so a hostile client cannot fill the disk. */
 const MAX_REJECTS = 10_000
@@ -22,18 +22,14 @@ const MAX_REJECTS = 10_000
  * time, in order; reads use a second connection and, thanks to WAL, never wait for them.
  */
 export class SqliteStorage implements Storage {
-  private writes: Promise<unknown> = Promise.resolve()
+  private readonly reader: Database
 
-  private constructor(
-    private readonly writer: Database,
-    private readonly reader: Database,
-  ) {}
+  private constructor(readonly db: HubDb) {
+    this.reader = db.reader
+  }
 
   static async open(file: string): Promise<SqliteStorage> {
-    const writer = await openDatabase(file, { migrations: hubMigrations, synchronous: 'FULL' })
-    const reader = await openDatabase(file, { migrations: hubMigrations })
-    await reader.exec('PRAGMA query_only = ON')
-    return new SqliteStorage(writer, reader)
+    return new SqliteStorage(await HubDb.open(file))
   }
 
   commitEvents(events: readonly LedgerEvent[]): Promise<Set<string>> {
@@ -240,28 +236,12 @@ export class SqliteStorage implements Storage {
     )
   }
 
-  async close(): Promise<void> {
-    await this.writes.catch(() => undefined)
-    await this.reader.close()
-    await this.writer.close()
+  close(): Promise<void> {
+    return this.db.close()
   }
 
-  /** Runs `fn` in its own transaction, after every write queued before it. */
   private transaction<T>(fn: (db: Database) => Promise<T>): Promise<T> {
-    const run = async (): Promise<T> => {
-      await this.writer.exec('BEGIN IMMEDIATE')
-      try {
-        const result = await fn(this.writer)
-        await this.writer.exec('COMMIT')
-        return result
-      } catch (err) {
-        await this.writer.exec('ROLLBACK').catch(() => undefined)
-        throw err
-      }
-    }
-    const result = this.writes.then(run, run)
-    this.writes = result.catch(() => undefined)
-    return result
+    return this.db.transaction(fn)
   }
 }
 

@@ -1,0 +1,394 @@
+import type { Database } from '@ejia/platform'
+import type { ActivityPlan, SignIn } from '../../domain/activities/attendance.js'
+import type { StudyEntry } from '../../domain/activities/studyHours.js'
+import type { Punch } from '../../domain/duty/evaluate.js'
+import type { DutySchedule } from '../../domain/duty/schedule.js'
+import type { AuditEntry, Correction, Person, RosterDelta, WorkStore } from '../workStore.js'
+import type { HubDb } from './hubDb.js'
+
+interface PersonRow {
+  person_id: string
+  station_id: string
+  name: string
+  roles: string
+  cards: string
+  qr_tokens: string
+  fingerprints: string
+  pin_hash: string | null
+}
+
+const toPerson = (r: PersonRow): Person => ({
+  personId: r.person_id,
+  stationId: r.station_id,
+  name: r.name,
+  roles: JSON.parse(r.roles),
+  cards: JSON.parse(r.cards),
+  qrTokens: JSON.parse(r.qr_tokens),
+  fingerprints: JSON.parse(r.fingerprints),
+  pinHash: r.pin_hash,
+})
+
+/** Tombstones older than this many versions are folded into a full roster instead. */
+const MAX_DELTA_SPAN = 1000
+
+export class SqliteWorkStore implements WorkStore {
+  private readonly read: Database
+
+  constructor(
+    private readonly db: HubDb,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.read = db.reader
+  }
+
+  upsertPeople(people: readonly Person[], actor: string): Promise<void> {
+    return this.db.transaction(async (db) => {
+      for (const p of people) {
+        const before = await db.get<{ station_id: string }>(
+          'SELECT station_id FROM people WHERE person_id = ?',
+          p.personId,
+        )
+        // moving to another village: the old kiosk must forget the person
+        if (before && before.station_id !== p.stationId) {
+          const v = await bump(db, before.station_id)
+          await db.run(
+            'INSERT INTO people_removed (station_id, person_id, version) VALUES (?, ?, ?)',
+            before.station_id,
+            p.personId,
+            v,
+          )
+        }
+        const version = await bump(db, p.stationId)
+        await db.run(
+          `INSERT INTO people (person_id, station_id, name, roles, cards, qr_tokens, fingerprints, pin_hash, version)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (person_id) DO UPDATE SET station_id = excluded.station_id, name = excluded.name,
+             roles = excluded.roles, cards = excluded.cards, qr_tokens = excluded.qr_tokens,
+             fingerprints = excluded.fingerprints, pin_hash = excluded.pin_hash, version = excluded.version`,
+          p.personId,
+          p.stationId,
+          p.name,
+          JSON.stringify(p.roles),
+          JSON.stringify(p.cards),
+          JSON.stringify(p.qrTokens),
+          JSON.stringify(p.fingerprints),
+          p.pinHash,
+          version,
+        )
+      }
+      await this.auditIn(db, actor, 'people.upsert', {
+        count: people.length,
+        people: people.map((p) => p.personId).slice(0, 50),
+      })
+    })
+  }
+
+  removePerson(personId: string, actor: string): Promise<boolean> {
+    return this.db.transaction(async (db) => {
+      const row = await db.get<{ station_id: string }>(
+        'SELECT station_id FROM people WHERE person_id = ?',
+        personId,
+      )
+      if (!row) return false
+      const v = await bump(db, row.station_id)
+      await db.run('DELETE FROM people WHERE person_id = ?', personId)
+      await db.run(
+        'INSERT INTO people_removed (station_id, person_id, version) VALUES (?, ?, ?)',
+        row.station_id,
+        personId,
+        v,
+      )
+      await this.auditIn(db, actor, 'people.remove', { personId })
+      return true
+    })
+  }
+
+  async people(filter: { stationId?: string } = {}): Promise<Person[]> {
+    const rows =
+      filter.stationId === undefined
+        ? await this.read.all<PersonRow[]>('SELECT * FROM people ORDER BY station_id, person_id')
+        : await this.read.all<PersonRow[]>(
+            'SELECT * FROM people WHERE station_id = ? ORDER BY person_id',
+            filter.stationId,
+          )
+    return rows.map(toPerson)
+  }
+
+  async rosterDelta(stationId: string, since: number): Promise<RosterDelta> {
+    const version =
+      (
+        await this.read.get<{ version: number }>(
+          'SELECT version FROM roster_versions WHERE station_id = ?',
+          stationId,
+        )
+      )?.version ?? 0
+    const full = since <= 0 || since > version || version - since > MAX_DELTA_SPAN
+    const upserts = (
+      await this.read.all<PersonRow[]>(
+        'SELECT * FROM people WHERE station_id = ? AND version > ? ORDER BY person_id',
+        stationId,
+        full ? 0 : since,
+      )
+    ).map(toPerson)
+    const removals = full
+      ? []
+      : (
+          await this.read.all<{ person_id: string }[]>(
+            'SELECT DISTINCT person_id FROM people_removed WHERE station_id = ? AND version > ?',
+            stationId,
+            since,
+          )
+        )
+          .map((r) => r.person_id)
+          .filter((id) => !upserts.some((p) => p.personId === id))
+    return { stationId, fromVersion: full ? 0 : since, version, full, upserts, removals }
+  }
+
+  setSchedule(schedule: DutySchedule, actor: string): Promise<void> {
+    return this.db.transaction(async (db) => {
+      await db.run(
+        `INSERT INTO duty_schedules (station_id, body, updated_at) VALUES (?, ?, ?)
+         ON CONFLICT (station_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
+        schedule.stationId,
+        JSON.stringify(schedule),
+        this.now(),
+      )
+      await this.auditIn(db, actor, 'duty.schedule', { stationId: schedule.stationId })
+    })
+  }
+
+  async schedules(): Promise<DutySchedule[]> {
+    const rows = await this.read.all<{ body: string }[]>(
+      'SELECT body FROM duty_schedules ORDER BY station_id',
+    )
+    return rows.map((r) => JSON.parse(r.body) as DutySchedule)
+  }
+
+  requestCorrection(c: Omit<Correction, 'id' | 'status' | 'decidedBy' | 'decidedAt'>): Promise<number> {
+    return this.db.transaction(async (db) => {
+      const r = await db.run(
+        `INSERT INTO duty_corrections (station_id, person_id, direction, at, reason, requested_by, requested_at, status)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')`,
+        c.stationId,
+        c.personId,
+        c.direction,
+        c.at,
+        c.reason,
+        c.requestedBy,
+        c.requestedAt,
+      )
+      await this.auditIn(db, c.requestedBy, 'duty.correction.request', { id: r.lastID, ...c })
+      return r.lastID as number
+    })
+  }
+
+  decideCorrection(id: number, approve: boolean, by: string, at: number): Promise<Correction> {
+    return this.db.transaction(async (db) => {
+      const r = await db.run(
+        "UPDATE duty_corrections SET status = ?, decided_by = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
+        approve ? 'approved' : 'rejected',
+        by,
+        at,
+        id,
+      )
+      const row = await db.get<Record<string, unknown>>('SELECT * FROM duty_corrections WHERE id = ?', id)
+      if (!row) throw Object.assign(new Error(`no correction ${id}`), { code: 'notFound' })
+      if ((r.changes ?? 0) === 0)
+        throw Object.assign(new Error(`correction ${id} was already decided`), { code: 'alreadyDecided' })
+      await this.auditIn(db, by, approve ? 'duty.correction.approve' : 'duty.correction.reject', { id })
+      return toCorrection(row)
+    })
+  }
+
+  async corrections(
+    filter: { stationId?: string; status?: Correction['status'] } = {},
+  ): Promise<Correction[]> {
+    const rows = await this.read.all<Record<string, unknown>[]>(
+      `SELECT * FROM duty_corrections WHERE (?1 IS NULL OR station_id = ?1) AND (?2 IS NULL OR status = ?2) ORDER BY id`,
+      filter.stationId ?? null,
+      filter.status ?? null,
+    )
+    return rows.map(toCorrection)
+  }
+
+  savePlan(plan: ActivityPlan, actor: string): Promise<void> {
+    return this.db.transaction(async (db) => {
+      await db.run(
+        `INSERT INTO activity_plans (activity_id, station_id, date, body) VALUES (?, ?, ?, ?)
+         ON CONFLICT (activity_id) DO UPDATE SET station_id = excluded.station_id, date = excluded.date, body = excluded.body`,
+        plan.activityId,
+        plan.stationId,
+        plan.date,
+        JSON.stringify(plan),
+      )
+      await this.auditIn(db, actor, 'activity.plan', { activityId: plan.activityId })
+    })
+  }
+
+  async plans(filter: { from: string; to: string }): Promise<ActivityPlan[]> {
+    const rows = await this.read.all<{ body: string }[]>(
+      'SELECT body FROM activity_plans WHERE date >= ? AND date <= ? ORDER BY date, activity_id',
+      filter.from,
+      filter.to,
+    )
+    return rows.map((r) => JSON.parse(r.body) as ActivityPlan)
+  }
+
+  addStudyEntry(e: StudyEntry, actor: string): Promise<void> {
+    return this.db.transaction(async (db) => {
+      await db.run(
+        'INSERT INTO study_entries (person_id, hours, source, ref, date) VALUES (?, ?, ?, ?, ?)',
+        e.personId,
+        e.hours,
+        e.source,
+        e.ref,
+        e.date,
+      )
+      await this.auditIn(db, actor, 'study.entry', e)
+    })
+  }
+
+  async studyEntries(year: number): Promise<StudyEntry[]> {
+    return this.read.all<StudyEntry[]>(
+      "SELECT person_id AS personId, hours, source, ref, date FROM study_entries WHERE date LIKE ? || '-%' ORDER BY id",
+      String(year),
+    )
+  }
+
+  saveInspection(
+    month: string,
+    seed: number,
+    stations: readonly string[],
+    at: number,
+    actor: string,
+  ): Promise<void> {
+    return this.db.transaction(async (db) => {
+      // a sample, once drawn, is the record: it is never redrawn
+      await db.run(
+        'INSERT INTO inspections (month, seed, drawn_at, stations) VALUES (?, ?, ?, ?)',
+        month,
+        seed,
+        at,
+        JSON.stringify(stations),
+      )
+      await this.auditIn(db, actor, 'inspection.draw', { month, seed, stations })
+    })
+  }
+
+  async inspection(month: string) {
+    const r = await this.read.get<{ month: string; seed: number; drawn_at: number; stations: string }>(
+      'SELECT * FROM inspections WHERE month = ?',
+      month,
+    )
+    return r
+      ? { month: r.month, seed: r.seed, drawnAt: r.drawn_at, stations: JSON.parse(r.stations) as string[] }
+      : undefined
+  }
+
+  audit(actor: string, action: string, detail: unknown): Promise<void> {
+    return this.db.transaction((db) => this.auditIn(db, actor, action, detail))
+  }
+
+  async auditLog(limit: number): Promise<AuditEntry[]> {
+    const rows = await this.read.all<
+      { id: number; at: number; actor: string; action: string; detail: string }[]
+    >('SELECT * FROM audit ORDER BY id DESC LIMIT ?', limit)
+    return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as unknown }))
+  }
+
+  async dutyPunches(from: number, to: number): Promise<(Punch & { stationId: string })[]> {
+    const fromIso = new Date(from).toISOString()
+    const toIso = new Date(to).toISOString()
+    const device = await this.read.all<{ station_id: string; device_time: string; body: string }[]>(
+      "SELECT station_id, device_time, body FROM events WHERE type = 'duty.punch' AND device_time >= ? AND device_time < ? ORDER BY device_time",
+      fromIso,
+      toIso,
+    )
+    const corrected = await this.read.all<
+      { station_id: string; person_id: string; direction: 'in' | 'out'; at: number }[]
+    >(
+      "SELECT station_id, person_id, direction, at FROM duty_corrections WHERE status = 'approved' AND at >= ? AND at < ?",
+      from,
+      to,
+    )
+    return [
+      ...device.map((r) => {
+        const b = JSON.parse(r.body) as { personId: string; direction: 'in' | 'out' }
+        return {
+          stationId: r.station_id,
+          personId: b.personId,
+          direction: b.direction,
+          at: Date.parse(r.device_time),
+          source: 'device' as const,
+        }
+      }),
+      ...corrected.map((c) => ({
+        stationId: c.station_id,
+        personId: c.person_id,
+        direction: c.direction,
+        at: c.at,
+        source: 'correction' as const,
+      })),
+    ].sort((a, b) => a.at - b.at)
+  }
+
+  async signIns(activityIds: readonly string[]): Promise<Map<string, SignIn[]>> {
+    const out = new Map<string, SignIn[]>(activityIds.map((id) => [id, []]))
+    if (activityIds.length === 0) return out
+    const rows = await this.read.all<{ device_time: string; body: string }[]>(
+      `SELECT device_time, body FROM events
+       WHERE type = 'checkin' AND json_extract(body, '$.activityId') IN (SELECT value FROM json_each(?))`,
+      JSON.stringify(activityIds),
+    )
+    for (const r of rows) {
+      const b = JSON.parse(r.body) as {
+        personId: string
+        method: string
+        activityId: string
+        vouchedBy?: string
+      }
+      out.get(b.activityId)?.push({
+        personId: b.personId,
+        method: b.method,
+        at: Date.parse(r.device_time),
+        ...(b.vouchedBy ? { vouchedBy: b.vouchedBy } : {}),
+      })
+    }
+    return out
+  }
+
+  private async auditIn(db: Database, actor: string, action: string, detail: unknown): Promise<void> {
+    await db.run(
+      'INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)',
+      this.now(),
+      actor,
+      action,
+      JSON.stringify(detail),
+    )
+  }
+}
+
+async function bump(db: Database, stationId: string): Promise<number> {
+  const r = await db.get<{ version: number }>(
+    `INSERT INTO roster_versions (station_id, version) VALUES (?, 1)
+     ON CONFLICT (station_id) DO UPDATE SET version = version + 1 RETURNING version`,
+    stationId,
+  )
+  return r?.version ?? 1
+}
+
+function toCorrection(r: Record<string, unknown>): Correction {
+  return {
+    id: r.id as number,
+    stationId: r.station_id as string,
+    personId: r.person_id as string,
+    direction: r.direction as 'in' | 'out',
+    at: r.at as number,
+    reason: r.reason as string,
+    requestedBy: r.requested_by as string,
+    requestedAt: r.requested_at as number,
+    status: r.status as Correction['status'],
+    decidedBy: (r.decided_by as string | null) ?? null,
+    decidedAt: (r.decided_at as number | null) ?? null,
+  }
+}
