@@ -106,14 +106,20 @@ export class WorkStats {
     )
   }
 
-  /** Attendance of the activities planned in a date range, with each activity's result. */
+  /** Attendance of the activities planned in a date range, with each activity's result and sign-ins. */
   async activityResults(
     from: string,
     to: string,
-  ): Promise<{ plan: ActivityPlan; result: AttendanceResult }[]> {
-    const plans = (await this.deps.work.plans({ from, to })).filter((p) => p.kind !== 'makeUp')
-    const signIns = await this.deps.work.signIns(plans.map((p) => p.activityId))
-    return plans.map((plan) => ({ plan, result: attendance(plan, signIns.get(plan.activityId) ?? []) }))
+    opts: { makeUps?: boolean } = {},
+  ): Promise<{ plan: ActivityPlan; result: AttendanceResult; signIns: SignIn[] }[]> {
+    const plans = (await this.deps.work.plans({ from, to })).filter(
+      (p) => opts.makeUps || p.kind !== 'makeUp',
+    )
+    const byActivity = await this.deps.work.signIns(plans.map((p) => p.activityId))
+    return plans.map((plan) => {
+      const signIns = byActivity.get(plan.activityId) ?? []
+      return { plan, result: attendance(plan, signIns), signIns }
+    })
   }
 
   async attendance(
@@ -162,17 +168,10 @@ export class WorkStats {
     const year = Number(today.slice(0, 4))
     const people = (await this.deps.work.people()).filter((p) => p.roles.includes('member'))
     const entries = [...(await this.deps.work.studyEntries(year))]
-    for (const { plan, result } of await this.activityResults(`${year}-01-01`, today)) {
+    // everyone who signed in to an activity (make-ups included) earns its hours, once
+    for (const { plan, signIns } of await this.activityResults(`${year}-01-01`, today, { makeUps: true })) {
       if (plan.hours <= 0) continue
-      const came = plan.expected.filter(
-        (p) => !result.absent.includes(p) && !plan.leave.some((l) => l.personId === p),
-      )
-      const signIns = (await this.deps.work.signIns([plan.activityId])).get(plan.activityId) ?? []
-      const attendees = new Set([
-        ...came.filter((p) => signIns.some((s) => s.personId === p)),
-        ...result.unexpected,
-      ])
-      for (const personId of attendees)
+      for (const personId of new Set(signIns.map((x) => x.personId))) {
         entries.push({
           personId,
           hours: plan.hours,
@@ -180,6 +179,7 @@ export class WorkStats {
           ref: plan.activityId,
           date: plan.date,
         })
+      }
     }
     const targets = this.deps.targets ?? DEFAULT_TARGETS
     return people.map((p) => ({
@@ -277,7 +277,7 @@ function attendanceFigures(items: { result: AttendanceResult }[]): AttendanceFig
     onLeave,
     present: sum((r) => r.present),
     vouched: sum((r) => r.vouched),
-    rate: required > 0 ? round(Math.min(1, came / required)) : null,
+    rate: required > 0 ? round(came / required) : null,
     quorumFailed: items.filter((i) => !i.result.quorumMet).length,
   }
 }

@@ -45,6 +45,16 @@ describe('attendance and quorum', () => {
     expect(attendance(plan(), [s('m1'), s('m2'), s('m3'), s('m4')]).quorumMet).toBe(true)
   })
 
+  it('counts someone on leave who comes anyway as present, not on leave', () => {
+    const r = attendance(plan(), [s('m6'), s('m1')])
+    expect(r).toMatchObject({
+      onLeave: 0,
+      present: 2,
+      absent: ['m2', 'm3', 'm4', 'm5'],
+      attendanceRate: 0.3333,
+    })
+  })
+
   it('has no quorum for a lecture, and a full rate when nobody was required', () => {
     expect(
       attendance(plan({ kind: 'partyLecture', quorum: defaultQuorum('partyLecture') }), []).quorumMet,

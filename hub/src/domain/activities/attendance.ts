@@ -53,15 +53,16 @@ export interface AttendanceResult {
 /**
  * Who came. Each person counts once, by their first sign-in; a vouched sign-in counts as
  * present but is reported apart. Approved leave excuses a person from the attendance rate
- * but not from the quorum, whose base is everyone expected (党章: a branch assembly needs
- * more than half of its members).
+ * (someone on leave who comes anyway counts as present), but not from the quorum, whose
+ * base is everyone expected (党章: a branch assembly needs more than half of its members).
  */
 export function attendance(plan: ActivityPlan, signIns: readonly SignIn[]): AttendanceResult {
   const expected = new Set(plan.expected)
-  const leave = new Set(plan.leave.map((l) => l.personId).filter((p) => expected.has(p)))
   const first = new Map<string, SignIn>()
   for (const s of [...signIns].sort((a, b) => a.at - b.at))
     if (!first.has(s.personId)) first.set(s.personId, s)
+  // someone on leave who comes anyway is simply present
+  const leave = new Set(plan.leave.map((l) => l.personId).filter((p) => expected.has(p) && !first.has(p)))
   let present = 0
   let vouched = 0
   for (const [personId, s] of first) {
@@ -81,7 +82,7 @@ export function attendance(plan: ActivityPlan, signIns: readonly SignIn[]): Atte
     vouched,
     absent,
     unexpected: [...first.keys()].filter((p) => !expected.has(p)).sort(),
-    attendanceRate: required <= 0 ? 1 : round(Math.min(1, came / required)),
+    attendanceRate: required <= 0 ? 1 : round(came / required),
     quorumMet: plan.quorum.strictlyMore ? came > need : came >= need,
   }
 }

@@ -1,0 +1,221 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { defaultQuorum, type Level, SqliteStorage, SqliteWorkStore, WorkStats } from '@ejia/hub'
+import { generateMonth, type MonthScenario, type ScenarioShift } from '@ejia/simulators'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+/**
+ * A simulated month of one town: 30 stations, weekday rotas with a Wednesday night watch at
+ * some, a holiday, late and early cadres, missing punches with corrections approved,
+ * rejected and pending, an activity day on the 25th and a branch assembly with leave,
+ * vouching and guests. The oracle below computes the expected figures from the scenario's
+ * ground truth, by its own arithmetic: the hub's statistics must equal it exactly.
+ */
+const TOWN = '339901001'
+const MONTH = '2026-11'
+const NOW = Date.parse('2026-12-03T00:00:00+08:00')
+
+interface DutyOracle {
+  shifts: number
+  onTime: number
+  late: number
+  leftEarly: number
+  missingPunch: number
+  absent: number
+  corrected: number
+  compliance: number | null
+}
+
+const r4 = (n: number) => Math.round(n * 10_000) / 10_000
+
+function dutyOracle(shifts: readonly ScenarioShift[]): DutyOracle {
+  const is = (...t: ScenarioShift['expected'][]) => shifts.filter((s) => t.includes(s.expected)).length
+  return {
+    shifts: shifts.length,
+    onTime: is('onTime'),
+    late: is('late', 'lateAndLeftEarly'),
+    leftEarly: is('leftEarly', 'lateAndLeftEarly'),
+    missingPunch: is('missingIn', 'missingOut'),
+    absent: is('absent'),
+    corrected: shifts.filter((s) => s.corrected).length,
+    compliance: shifts.length ? r4(is('onTime') / shifts.length) : null,
+  }
+}
+
+function attendanceOracle(activities: MonthScenario['activities']) {
+  let expected = 0
+  let onLeave = 0
+  let present = 0
+  let vouched = 0
+  let quorumFailed = 0
+  for (const a of activities) {
+    const came = new Set([...a.present, ...a.vouched])
+    expected += a.expected.length
+    onLeave += a.leave.filter((p) => !came.has(p)).length
+    present += a.present.length
+    vouched += a.vouched.length
+    if (a.kind === 'branchAssembly' && !(came.size > a.expected.length / 2)) quorumFailed++
+  }
+  const required = expected - onLeave
+  return {
+    activities: activities.length,
+    expected,
+    onLeave,
+    present,
+    vouched,
+    rate: required ? r4((present + vouched) / required) : null,
+    quorumFailed,
+  }
+}
+
+describe('a simulated month of one town, against an oracle', () => {
+  const scenario = generateMonth({ townCode: TOWN, stations: 30, month: MONTH, seed: 25 })
+  let storage: SqliteStorage
+  let stats: WorkStats
+
+  beforeAll(async () => {
+    storage = await SqliteStorage.open(join(mkdtempSync(join(tmpdir(), 'ejia-month-')), 'hub.db'))
+    await storage.syncRegistry(
+      { code: '339901', name: '青山区' },
+      [{ code: TOWN, name: '城关镇' }],
+      scenario.stations.map((s) => ({
+        id: s.stationId,
+        name: s.name,
+        tier: 'village' as const,
+        townCode: TOWN,
+        contact: null,
+      })),
+    )
+    const work = new SqliteWorkStore(storage.db, () => NOW)
+    await work.upsertPeople(
+      scenario.people.map((p) => ({ ...p, cards: [], qrTokens: [], fingerprints: [], pinHash: null })),
+      'test',
+    )
+    for (const s of scenario.schedules) {
+      await work.setSchedule({ ...s, graceLateMin: 5, graceEarlyMin: 5, duplicateWithinMin: 3 }, 'test')
+    }
+    for (const a of scenario.activities) {
+      const cadre = `${a.stationId}-c1`
+      await work.savePlan(
+        {
+          activityId: a.activityId,
+          stationId: a.stationId,
+          kind: a.kind,
+          ...(a.theme ? { theme: a.theme } : {}),
+          title: a.title,
+          agenda: ['学习', '讨论'],
+          date: a.date,
+          expected: a.expected,
+          quorum: defaultQuorum(a.kind),
+          leave: a.leave.map((personId) => ({ personId, reason: '外出务工', approvedBy: cadre })),
+          hours: a.hours,
+        },
+        'test',
+      )
+    }
+    for (const c of scenario.corrections) {
+      const id = await work.requestCorrection({
+        stationId: c.stationId,
+        personId: c.personId,
+        direction: c.direction,
+        at: Date.parse(`${c.date}T${c.time}:00+08:00`),
+        reason: '忘记打卡',
+        requestedBy: c.personId,
+        requestedAt: NOW,
+      })
+      if (c.decision !== 'pending')
+        await work.decideCorrection(id, c.decision === 'approved', 'town-officer', NOW)
+    }
+    await storage.commitEvents(scenario.events.map((e) => ({ ...e, receivedAt: Date.parse(e.time) })))
+    stats = new WorkStats({
+      work,
+      places: () =>
+        scenario.stations.map((s) => ({
+          stationId: s.stationId,
+          stationName: s.name,
+          townCode: TOWN,
+          townName: '城关镇',
+          provisional: false,
+          backlog: 0,
+          oldestUnsentAgeS: null,
+        })),
+      districtName: () => '青山区',
+      now: () => NOW,
+    })
+  })
+  afterAll(() => storage.close())
+
+  it('generates a realistic month', () => {
+    expect(scenario.stations).toHaveLength(30)
+    expect(scenario.shifts.length).toBeGreaterThan(600)
+    expect(new Set(scenario.shifts.map((s) => s.truth)).size).toBe(7)
+    expect(scenario.corrections.map((c) => c.decision)).toEqual(
+      expect.arrayContaining(['approved', 'rejected', 'pending']),
+    )
+    expect(scenario.events.length).toBeGreaterThan(1500)
+  })
+
+  it.each<Level>(['village', 'town', 'district'])(
+    'gets duty compliance exactly right per %s',
+    async (level) => {
+      const rows = await stats.duty(`${MONTH}-01`, `${MONTH}-30`, level)
+      const key = (s: ScenarioShift) =>
+        level === 'village' ? s.stationId : level === 'town' ? TOWN : 'district'
+      const groups = new Map<string, ScenarioShift[]>()
+      for (const s of scenario.shifts) groups.set(key(s), [...(groups.get(key(s)) ?? []), s])
+      expect(rows.map((r) => [r.code, r.figures])).toEqual(
+        [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([k, ss]) => [k, dutyOracle(ss)]),
+      )
+    },
+  )
+
+  it('gets every late and early minute right, shift by shift', async () => {
+    const results = await stats.shiftResults(`${MONTH}-01`, `${MONTH}-30`)
+    expect(results).toHaveLength(scenario.shifts.length)
+    const byKey = new Map(results.map((r) => [`${r.personId}@${r.date}`, r]))
+    for (const s of scenario.shifts) {
+      const r = byKey.get(`${s.personId}@${s.date}`)
+      expect(r?.status, `${s.personId} on ${s.date}`).toBe(s.expected)
+      if (!s.corrected)
+        expect([r?.lateMin, r?.earlyMin], `${s.personId} on ${s.date}`).toEqual([s.lateMin, s.earlyMin])
+    }
+  })
+
+  it.each<Exclude<Level, 'person'>>(['village', 'town', 'district'])(
+    'gets activity attendance exactly right per %s',
+    async (level) => {
+      const rows = await stats.attendance(`${MONTH}-01`, `${MONTH}-30`, level)
+      const key = (stationId: string) =>
+        level === 'village' ? stationId : level === 'town' ? TOWN : 'district'
+      const groups = new Map<string, MonthScenario['activities']>()
+      for (const a of scenario.activities)
+        groups.set(key(a.stationId), [...(groups.get(key(a.stationId)) ?? []), a])
+      expect(rows.map((r) => [r.code, r.figures])).toEqual(
+        [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([k, as]) => [k, attendanceOracle(as)]),
+      )
+    },
+  )
+
+  it('counts activities by kind and theme', async () => {
+    const [district] = await stats.activityCounts(`${MONTH}-01`, `${MONTH}-30`, 'district')
+    const themes = new Map<string, number>()
+    for (const a of scenario.activities)
+      if (a.theme) themes.set(`theme.${a.theme}`, (themes.get(`theme.${a.theme}`) ?? 0) + 1)
+    expect(district?.figures).toEqual({
+      total: 60,
+      'kind.themeDay': 30,
+      'kind.branchAssembly': 30,
+      ...Object.fromEntries(themes),
+    })
+  })
+
+  it('credits study hours to everyone who signed in, once per activity', async () => {
+    const members = await stats.study(`${MONTH}-30`)
+    const hours = new Map<string, number>()
+    for (const a of scenario.activities)
+      for (const p of new Set([...a.present, ...a.vouched])) hours.set(p, (hours.get(p) ?? 0) + a.hours)
+    for (const m of members) expect(m.done, m.personId).toBe(hours.get(m.personId) ?? 0)
+    expect(members).toHaveLength(scenario.people.filter((p) => p.roles.includes('member')).length)
+  })
+})
