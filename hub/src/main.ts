@@ -9,7 +9,9 @@ import { createApi } from './http/api.js'
 import { Counters } from './ingest/counters.js'
 import { EventIngest } from './ingest/eventIngest.js'
 import { GroupCommitter } from './ingest/groupCommitter.js'
+import { WorkStats } from './stats/workStats.js'
 import { SqliteStorage } from './storage/sqlite/sqliteStorage.js'
+import { SqliteWorkStore } from './storage/sqlite/sqliteWorkStore.js'
 import type { RejectRecord } from './storage/storage.js'
 import { HUB_VERSION } from './version.js'
 
@@ -91,10 +93,29 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
   await broker.bus.subscribe(allStationsFilter('heartbeat'), (t, p) => fleet.handleHeartbeat(t, p))
   const mqttPort = await broker.listen(opts.mqttHost, opts.mqttPort)
 
+  const work = new SqliteWorkStore(storage.db, now)
+  const stats = new WorkStats({
+    work,
+    // a station with events still on its kiosk makes every figure it touches provisional
+    places: () =>
+      fleet.list().map((s) => ({
+        stationId: s.id,
+        stationName: s.name,
+        townCode: s.townCode,
+        townName: s.townName,
+        provisional: (s.backlog ?? 0) > 0,
+        backlog: s.backlog ?? 0,
+        oldestUnsentAgeS: s.oldestUnsentAgeS,
+      })),
+    districtName: () => registry.district.name,
+    now,
+  })
   const startedAt = now()
   const api = await createApi(
     {
       storage,
+      work,
+      stats,
       fleet,
       counters,
       committer,

@@ -1,8 +1,10 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { defaultQuorum, type Level, SqliteStorage, SqliteWorkStore, WorkStats } from '@ejia/hub'
+import { createApi, defaultQuorum, type Level, SqliteStorage, SqliteWorkStore, WorkStats } from '@ejia/hub'
 import { generateMonth, type MonthScenario, type ScenarioShift } from '@ejia/simulators'
+import ExcelJS from 'exceljs'
+import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 /**
@@ -72,6 +74,7 @@ function attendanceOracle(activities: MonthScenario['activities']) {
 describe('a simulated month of one town, against an oracle', () => {
   const scenario = generateMonth({ townCode: TOWN, stations: 30, month: MONTH, seed: 25 })
   let storage: SqliteStorage
+  let work: SqliteWorkStore
   let stats: WorkStats
 
   beforeAll(async () => {
@@ -87,7 +90,7 @@ describe('a simulated month of one town, against an oracle', () => {
         contact: null,
       })),
     )
-    const work = new SqliteWorkStore(storage.db, () => NOW)
+    work = new SqliteWorkStore(storage.db, () => NOW)
     await work.upsertPeople(
       scenario.people.map((p) => ({ ...p, cards: [], qrTokens: [], fingerprints: [], pinHash: null })),
       'test',
@@ -217,5 +220,57 @@ describe('a simulated month of one town, against an oracle', () => {
       for (const p of new Set([...a.present, ...a.vouched])) hours.set(p, (hours.get(p) ?? 0) + a.hours)
     for (const m of members) expect(m.done, m.personId).toBe(hours.get(m.personId) ?? 0)
     expect(members).toHaveLength(scenario.people.filter((p) => p.roles.includes('member')).length)
+  })
+
+  it('exports XLSX that opens, with Chinese headers, whose numbers and totals match the API', async () => {
+    const app = await createApi(
+      { storage, work, stats, version: 'test', now: () => NOW } as never,
+      pino({ level: 'silent' }),
+    )
+    const q = `from=${MONTH}-01&to=${MONTH}-30&level=village`
+    const api = (await app.inject(`/api/stats/attendance?${q}`)).json() as {
+      rows: { code: string; figures: Record<string, number> }[]
+    }
+    const res = await app.inject(`/api/reports/attendance.xlsx?${q}`)
+    expect(res.headers['content-type']).toContain('spreadsheetml')
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer)
+    const ws = wb.getWorksheet('活动出勤')!
+    expect(ws.getRow(2).values).toEqual([
+      undefined,
+      '村/社区',
+      '编码',
+      '活动次数',
+      '应到人数',
+      '请假',
+      '实到（本人）',
+      '实到（代签）',
+      '出勤率',
+      '未达法定人数',
+      '备注',
+    ])
+    const data = Array.from({ length: api.rows.length }, (_, i) => ws.getRow(3 + i))
+    data.forEach((row, i) => {
+      const f = api.rows[i]!.figures
+      expect([
+        row.getCell(2).value,
+        row.getCell(4).value,
+        row.getCell(6).value,
+        row.getCell(7).value,
+        row.getCell(8).value,
+      ]).toEqual([api.rows[i]!.code, f.expected, f.present, f.vouched, f.rate])
+    })
+    const total = ws.getRow(3 + api.rows.length)
+    expect(total.getCell(1).value).toBe('合计')
+    const sum = (k: string) => api.rows.reduce((n, r) => n + (r.figures[k] ?? 0), 0)
+    expect([
+      total.getCell(4).value,
+      total.getCell(5).value,
+      total.getCell(6).value,
+      total.getCell(7).value,
+    ]).toEqual([sum('expected'), sum('onLeave'), sum('present'), sum('vouched')])
+    const [district] = await stats.attendance(`${MONTH}-01`, `${MONTH}-30`, 'district')
+    expect(total.getCell(8).value).toBe(district?.figures.rate)
+    await app.close()
   })
 })

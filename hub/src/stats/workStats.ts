@@ -75,6 +75,10 @@ export class WorkStats {
     },
   ) {}
 
+  stationIds(): string[] {
+    return this.deps.places().map((p) => p.stationId)
+  }
+
   /** Every judged shift between two local dates (inclusive). */
   async shiftResults(from: string, to: string): Promise<ShiftResult[]> {
     const schedules = await this.deps.work.schedules()

@@ -1,0 +1,89 @@
+import { PersonId, StationId } from '@ejia/protocol'
+import Type from 'typebox'
+
+/** Shapes of the work data the API takes; the same rules the UI and CSV import follow. */
+export const LocalDate = Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+  description: 'Local date, YYYY-MM-DD',
+})
+const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'Local time, HH:MM' })
+
+export const PersonBody = Type.Object(
+  {
+    personId: PersonId,
+    stationId: StationId,
+    name: Type.String({ minLength: 1, maxLength: 32 }),
+    roles: Type.Array(Type.Enum(['member', 'cadre', 'villager']), { minItems: 1, uniqueItems: true }),
+    cards: Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { default: [] }),
+    qrTokens: Type.Array(Type.String({ minLength: 8, maxLength: 128 }), { default: [] }),
+    fingerprints: Type.Array(Type.Integer({ minimum: 0, maximum: 65535 }), { default: [] }),
+    pinHash: Type.Union([Type.String({ maxLength: 256 }), Type.Null()], { default: null }),
+  },
+  { additionalProperties: false },
+)
+
+export const ScheduleBody = Type.Object(
+  {
+    patterns: Type.Array(
+      Type.Object(
+        {
+          weekday: Type.Integer({ minimum: 1, maximum: 7 }),
+          start: HHMM,
+          end: HHMM,
+          personIds: Type.Array(PersonId, { minItems: 1 }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    holidays: Type.Array(LocalDate, { default: [] }),
+    extraWorkdays: Type.Array(
+      Type.Object({ date: LocalDate, likeWeekday: Type.Integer({ minimum: 1, maximum: 7 }) }),
+      { default: [] },
+    ),
+    graceLateMin: Type.Integer({ minimum: 0, maximum: 120, default: 5 }),
+    graceEarlyMin: Type.Integer({ minimum: 0, maximum: 120, default: 5 }),
+    duplicateWithinMin: Type.Integer({ minimum: 0, maximum: 60, default: 3 }),
+  },
+  { additionalProperties: false },
+)
+
+export const PlanBody = Type.Object(
+  {
+    stationId: StationId,
+    kind: Type.Enum([
+      'themeDay',
+      'branchAssembly',
+      'committeeMeeting',
+      'groupMeeting',
+      'partyLecture',
+      'study',
+      'makeUp',
+      'other',
+    ]),
+    theme: Type.Optional(Type.Enum(['education', 'service', 'deliberation', 'harmony', 'x'])),
+    themeTitle: Type.Optional(Type.String({ maxLength: 64 })),
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    agenda: Type.Array(Type.String({ maxLength: 200 }), { default: [] }),
+    date: LocalDate,
+    expected: Type.Array(PersonId),
+    quorum: Type.Optional(
+      Type.Object({ fraction: Type.Number({ minimum: 0, maximum: 1 }), strictlyMore: Type.Boolean() }),
+    ),
+    leave: Type.Array(
+      Type.Object({ personId: PersonId, reason: Type.String({ maxLength: 200 }), approvedBy: PersonId }),
+      { default: [] },
+    ),
+    hours: Type.Number({ minimum: 0, maximum: 24, default: 0 }),
+    makeUpOf: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+)
+
+export const Level = Type.Enum(['district', 'town', 'village'], { default: 'town' })
+export const Range = Type.Object({ from: LocalDate, to: LocalDate, level: Level })
+
+/** Who did it: until operator logins (issue 7), the caller names itself in this header. */
+export const actorOf = (headers: Record<string, unknown>): string => {
+  const a = headers['x-ejia-actor']
+  return typeof a === 'string' && a.length > 0 && a.length <= 64 ? a : 'operator'
+}

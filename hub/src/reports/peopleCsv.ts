@@ -1,0 +1,97 @@
+import { parse } from 'csv-parse/sync'
+import type { Person, Role } from '../storage/workStore.js'
+
+const ROLE_NAMES: Record<string, Role> = {
+  党员: 'member',
+  干部: 'cadre',
+  群众: 'villager',
+  member: 'member',
+  cadre: 'cadre',
+  villager: 'villager',
+}
+const ROLE_LABELS: Record<Role, string> = { member: '党员', cadre: '干部', villager: '群众' }
+export const PEOPLE_HEADER = ['站点编码', '人员编号', '姓名', '角色', '卡号', '二维码', '指纹页号']
+
+/** The roster as offices keep it: one person a line, lists separated by ; (roles by 、 too). */
+export function parsePeopleCsv(text: string): {
+  people: Person[]
+  problems: { line: number; message: string }[]
+} {
+  const problems: { line: number; message: string }[] = []
+  let records: string[][]
+  try {
+    records = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true, trim: true })
+  } catch (err) {
+    return {
+      people: [],
+      problems: [{ line: 0, message: `not a readable CSV file: ${(err as Error).message}` }],
+    }
+  }
+  const [header, ...rows] = records
+  const col = (name: string) => header?.indexOf(name) ?? -1
+  const missing = PEOPLE_HEADER.slice(0, 4).filter((h) => col(h) < 0)
+  if (missing.length > 0)
+    return { people: [], problems: [{ line: 1, message: `missing column(s): ${missing.join(', ')}` }] }
+  const list = (v: string | undefined) =>
+    (v ?? '')
+      .split(/[;；]/)
+      .map((x) => x.trim())
+      .filter(Boolean)
+  const people: Person[] = []
+  const seen = new Set<string>()
+  rows.forEach((r, i) => {
+    const line = i + 2
+    const cell = (name: string) => (col(name) >= 0 ? (r[col(name)] ?? '') : '')
+    const personId = cell('人员编号')
+    const stationId = cell('站点编码')
+    const roleWords = cell('角色')
+      .split(/[、;；,，/]/)
+      .map((x) => x.trim())
+      .filter(Boolean)
+    const roles = roleWords.map((w) => ROLE_NAMES[w])
+    const before = problems.length
+    if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(personId))
+      problems.push({ line, message: `人员编号 "${personId}" must be letters, digits, _ . : -` })
+    if (seen.has(personId)) problems.push({ line, message: `人员编号 ${personId} appears twice` })
+    if (!/^[0-9]{12}$/.test(stationId))
+      problems.push({ line, message: `站点编码 "${stationId}" is not a 12-digit code` })
+    if (cell('姓名') === '') problems.push({ line, message: '姓名 is empty' })
+    if (roles.length === 0 || roles.some((x) => x === undefined))
+      problems.push({ line, message: `角色 "${cell('角色')}" must be 党员, 干部 or 群众` })
+    const fingerprints = list(cell('指纹页号')).map(Number)
+    if (fingerprints.some((f) => !Number.isInteger(f) || f < 0 || f > 65535))
+      problems.push({ line, message: '指纹页号 must be whole numbers 0–65535' })
+    seen.add(personId)
+    if (problems.length > before) return
+    people.push({
+      personId,
+      stationId,
+      name: cell('姓名'),
+      roles: [...new Set(roles as Role[])],
+      cards: list(cell('卡号')),
+      qrTokens: list(cell('二维码')),
+      fingerprints,
+      pinHash: null,
+    })
+  })
+  return { people, problems }
+}
+
+export function peopleToCsv(people: readonly Person[]): string {
+  const esc = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v)
+  const lines = people.map((p) =>
+    [
+      p.stationId,
+      p.personId,
+      p.name,
+      p.roles.map((r) => ROLE_LABELS[r]).join('、'),
+      p.cards.join(';'),
+      p.qrTokens.join(';'),
+      p.fingerprints.join(';'),
+    ]
+      .map(esc)
+      .join(','),
+  )
+  // a BOM, so that Excel opens the Chinese headers as UTF-8
+  return `\uFEFF${[PEOPLE_HEADER.join(','), ...lines].join('\r\n')}\r\n`
+}
