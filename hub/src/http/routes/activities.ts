@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { defaultQuorum } from '../../domain/activities/attendance.js'
+import { defaultQuorum, stillAbsent } from '../../domain/activities/attendance.js'
 import type { Api, ApiDeps } from '../api.js'
 import { actorOf, LocalDate, PlanBody } from '../schemas.js'
 
@@ -28,14 +28,22 @@ export function activityRoutes(app: Api, deps: ApiDeps): void {
   app.get(
     '/api/activities',
     { schema: { querystring: Type.Object({ from: LocalDate, to: LocalDate }) } },
-    async (req) => ({
-      activities: (await deps.stats.activityResults(req.query.from, req.query.to, { makeUps: true })).map(
-        ({ plan, result, signIns }) => ({
-          plan,
-          result,
-          signIns: signIns.map((s) => ({ ...s, at: new Date(s.at).toISOString() })),
+    async (req) => {
+      const all = await deps.stats.activityResults(req.query.from, req.query.to, { makeUps: true })
+      return {
+        activities: all.map(({ plan, result, signIns }) => {
+          // those absent who came to a make-up since are absent no more
+          const makeUpSignIns = all
+            .filter((a) => a.plan.makeUpOf === plan.activityId)
+            .flatMap((a) => a.signIns)
+          return {
+            plan,
+            result,
+            stillAbsent: stillAbsent(result, makeUpSignIns),
+            signIns: signIns.map((s) => ({ ...s, at: new Date(s.at).toISOString() })),
+          }
         }),
-      ),
-    }),
+      }
+    },
   )
 }

@@ -67,6 +67,21 @@ export function workStatsRoutes(app: Api, deps: ApiDeps): void {
     },
   )
   app.get(
+    '/api/audit',
+    {
+      schema: {
+        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) }),
+      },
+    },
+    async (req) => ({
+      entries: (await deps.work.auditLog(req.query.limit)).map((e) => ({
+        ...e,
+        at: new Date(e.at).toISOString(),
+      })),
+    }),
+  )
+
+  app.get(
     '/api/inspections/:month',
     { schema: { params: Type.Object({ month: Type.String({ pattern: '^\\d{4}-\\d{2}$' }) }) } },
     async (req, reply) => {

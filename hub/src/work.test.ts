@@ -1,0 +1,188 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pino from 'pino'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { makeDistrict } from '../../test/helpers/district.js'
+import { drawInspectionSample } from './domain/inspection.js'
+import { type HubHandle, startHub } from './main.js'
+
+/** The hub's work API, over HTTP, on a real hub with its SQLite file. */
+describe('work API', () => {
+  const district = makeDistrict(4)
+  const [s1, s2] = district.configs.map((c) => c.station.id) as [string, string]
+  let hub: HubHandle
+  let api: string
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${api}${path}`, {
+      method,
+      headers: {
+        ...(body === undefined
+          ? {}
+          : { 'content-type': typeof body === 'string' ? 'text/csv' : 'application/json' }),
+        ...headers,
+      },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    })
+    const text = await res.text()
+    return { status: res.status, body: text.startsWith('{') ? JSON.parse(text) : text }
+  }
+
+  beforeAll(async () => {
+    hub = await startHub({
+      dataDir: mkdtempSync(join(tmpdir(), 'ejia-work-')),
+      registry: district.registry,
+      mqttHost: '127.0.0.1',
+      mqttPort: 0,
+      httpHost: '127.0.0.1',
+      httpPort: 0,
+      log: pino({ level: 'silent' }),
+    })
+    api = `http://127.0.0.1:${hub.httpPort}`
+  })
+  afterAll(() => hub.stop())
+
+  it('imports the roster from an office CSV, explains bad lines, and exports it back', async () => {
+    const csv = [
+      '站点编码,人员编号,姓名,角色,卡号,二维码,指纹页号',
+      `${s1},p-1,张建国,干部、党员,0013A8F2AB,,5`,
+      `${s1},p-2,李秀英,党员,099;00999;0000000001,,`,
+      `${s2},p-3,王芳,群众,,,`,
+    ].join('\n')
+    expect(await call('POST', '/api/people/import', `${csv}\n12345,bad id!,,,,,\n`)).toMatchObject({
+      status: 400,
+      body: {
+        error: 'badCsv',
+        problems: expect.arrayContaining([{ line: 5, message: expect.stringContaining('人员编号') }]),
+      },
+    })
+    expect((await call('GET', '/api/people')).body.people).toEqual([]) // nothing half-imported
+    expect(await call('POST', '/api/people/import', csv)).toMatchObject({
+      status: 200,
+      body: { imported: 3 },
+    })
+    const people = (await call('GET', `/api/people?station=${s1}`)).body.people
+    expect(people.map((p: { personId: string; roles: string[] }) => [p.personId, p.roles])).toEqual([
+      ['p-1', ['cadre', 'member']],
+      ['p-2', ['member']],
+    ])
+    const raw = Buffer.from(await (await fetch(`${api}/api/people/export.csv`)).arrayBuffer())
+    expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]) // a BOM, for Excel
+    const exported = raw.subarray(3).toString('utf8')
+    expect(exported.startsWith('站点编码,人员编号,姓名,角色')).toBe(true)
+    expect(exported).toContain(`${s1},p-1,张建国,干部、党员,0013A8F2AB,,5`)
+  })
+
+  it('keeps corrections to a second person, with the audit trail', async () => {
+    const asked = await call(
+      'POST',
+      '/api/duty/corrections',
+      {
+        stationId: s1,
+        personId: 'p-1',
+        direction: 'out',
+        at: '2026-11-25T09:30:00.000Z',
+        reason: '忘记打卡',
+      },
+      { 'x-ejia-actor': 'town-clerk' },
+    )
+    expect(asked).toMatchObject({ status: 201, body: { status: 'pending' } })
+    const id = asked.body.id as number
+    expect(
+      await call(
+        'POST',
+        `/api/duty/corrections/${id}/decision`,
+        { approve: true },
+        { 'x-ejia-actor': 'town-clerk' },
+      ),
+    ).toMatchObject({
+      status: 403,
+      body: { error: 'sameApprover' },
+    })
+    const ok = await call(
+      'POST',
+      `/api/duty/corrections/${id}/decision`,
+      { approve: true },
+      { 'x-ejia-actor': 'town-head' },
+    )
+    expect(ok.body).toMatchObject({ status: 'approved', decidedBy: 'town-head', requestedBy: 'town-clerk' })
+    expect(
+      (
+        await call(
+          'POST',
+          `/api/duty/corrections/${id}/decision`,
+          { approve: false },
+          { 'x-ejia-actor': 'x' },
+        )
+      ).status,
+    ).toBe(409)
+  })
+
+  it('draws the inspection sample once, reproducibly, and refuses to redraw it', async () => {
+    const drawn = await call('POST', '/api/inspections', { month: '2026-11', seed: 42 })
+    expect(drawn).toMatchObject({
+      status: 201,
+      body: {
+        seed: 42,
+        stations: drawInspectionSample(
+          district.configs.map((c) => c.station.id),
+          42,
+        ),
+      },
+    })
+    expect((await call('POST', '/api/inspections', { month: '2026-11' })).status).toBe(409)
+    expect((await call('GET', '/api/inspections/2026-11')).body).toMatchObject({ seed: 42 })
+  })
+
+  it('records who made up for an absence', async () => {
+    await call('PUT', '/api/activities/a-25', {
+      stationId: s1,
+      kind: 'themeDay',
+      theme: 'service',
+      title: '主题党日',
+      date: '2026-11-25',
+      expected: ['p-1', 'p-2'],
+      hours: 2,
+    })
+    await call('PUT', '/api/activities/a-27', {
+      stationId: s1,
+      kind: 'makeUp',
+      title: '补课',
+      date: '2026-11-27',
+      expected: ['p-2'],
+      makeUpOf: 'a-25',
+      hours: 2,
+    })
+    const { activities } = (await call('GET', '/api/activities?from=2026-11-01&to=2026-11-30')).body
+    const day = activities.find((a: { plan: { activityId: string } }) => a.plan.activityId === 'a-25')
+    expect(day).toMatchObject({
+      result: { absent: ['p-1', 'p-2'], quorumMet: true },
+      stillAbsent: ['p-1', 'p-2'],
+    })
+  })
+
+  it('lists who is behind on study hours, with hours entered at the hub', async () => {
+    await call('POST', '/api/study/entries', {
+      personId: 'p-1',
+      hours: 30,
+      ref: '党校培训',
+      date: '2026-10-10',
+    })
+    const { members } = (await call('GET', '/api/study?today=2026-11-30&behind=true')).body
+    expect(members.map((m: { personId: string }) => m.personId)).toEqual(['p-2'])
+  })
+
+  it('keeps an audit trail of every change', async () => {
+    const { body } = await call('GET', '/api/audit?limit=50')
+    expect(body.entries.map((e: { action: string }) => e.action)).toEqual(
+      expect.arrayContaining([
+        'people.upsert',
+        'duty.correction.request',
+        'duty.correction.approve',
+        'inspection.draw',
+        'study.entry',
+        'activity.plan',
+      ]),
+    )
+  })
+})
