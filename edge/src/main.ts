@@ -4,6 +4,7 @@ import type { Logger } from 'pino'
 import { createLocalApi, kioskUiDir } from './adapters/http/localApi.js'
 import { MqttUplink } from './adapters/mqtt/mqttUplink.js'
 import { SqliteJournal } from './adapters/sqlite/sqliteJournal.js'
+import { SqliteRoster } from './adapters/sqlite/sqliteRoster.js'
 import { systemClock } from './adapters/system/systemClock.js'
 import { type Agent, startAgent } from './app/agent.js'
 import { FaultBoard } from './app/faults.js'
@@ -28,6 +29,7 @@ export interface EdgeHandle {
 }
 
 export const JOURNAL_FILE = 'journal.db'
+export const ROSTER_FILE = 'roster.db'
 
 /** The composition root: builds the adapters a config names and wires them to the agent. */
 export async function startEdge(config: StationConfig, opts: EdgeOptions): Promise<EdgeHandle> {
@@ -36,6 +38,9 @@ export async function startEdge(config: StationConfig, opts: EdgeOptions): Promi
   const stationId = config.station.id
   const faults = new FaultBoard(clock)
   const journal = await SqliteJournal.open(join(config.dataDir, JOURNAL_FILE), stationId)
+  // without a roster file, the kiosk holds the hub's roster for its station
+  const replica =
+    config.roster.file === '' ? await SqliteRoster.open(join(config.dataDir, ROSTER_FILE)) : undefined
   // face models load before the agent starts, so the first heartbeat names them
   const face = config.face.enabled ? await loadFace(config, faults, log) : undefined
   const uplink = new MqttUplink({
@@ -48,7 +53,14 @@ export async function startEdge(config: StationConfig, opts: EdgeOptions): Promi
     now: clock.now,
   })
   const agent = await startAgent(
-    { journal, uplink, clock, faults, log: log.child({ name: 'edge:agent' }) },
+    {
+      journal,
+      uplink,
+      clock,
+      faults,
+      log: log.child({ name: 'edge:agent' }),
+      ...(replica ? { roster: replica } : {}),
+    },
     {
       batchMaxEvents: config.uplink.batchMaxEvents,
       maxInFlightBatches: config.uplink.maxInFlightBatches,
@@ -64,7 +76,7 @@ export async function startEdge(config: StationConfig, opts: EdgeOptions): Promi
     },
   )
   const faceRoutes = await startFace(config, face, agent, clock, log)
-  const devices = await startDevices(config, { agent, journal, clock, log })
+  const devices = await startDevices(config, { agent, journal, clock, log, ...(replica ? { replica } : {}) })
   const stopInputs = async () => {
     await devices.stop()
     if (!('unavailable' in faceRoutes.service)) await faceRoutes.service.close()
@@ -75,6 +87,7 @@ export async function startEdge(config: StationConfig, opts: EdgeOptions): Promi
       async stop() {
         await stopInputs()
         await agent.stop()
+        await replica?.close()
       },
     }
   }
@@ -93,6 +106,7 @@ export async function startEdge(config: StationConfig, opts: EdgeOptions): Promi
   } catch (err) {
     await stopInputs()
     await agent.stop()
+    await replica?.close()
     throw err
   }
   const address = api.server.address()
@@ -104,6 +118,7 @@ export async function startEdge(config: StationConfig, opts: EdgeOptions): Promi
       await api.close()
       await stopInputs()
       await agent.stop()
+      await replica?.close()
     },
   }
 }

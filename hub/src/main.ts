@@ -5,6 +5,7 @@ import type { Logger } from 'pino'
 import { createEmbeddedBroker } from './broker/embeddedBroker.js'
 import { StationAuth } from './broker/stationAuth.js'
 import { Fleet } from './fleet/fleet.js'
+import { RosterSync, type RosterSyncOptions } from './fleet/rosterSync.js'
 import { createApi } from './http/api.js'
 import { Counters } from './ingest/counters.js'
 import { EventIngest } from './ingest/eventIngest.js'
@@ -24,6 +25,7 @@ export interface HubOptions {
   httpPort: number
   log: Logger
   now?: () => number
+  rosterSync?: Partial<RosterSyncOptions>
 }
 
 export interface HubHandle {
@@ -72,7 +74,15 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
   }
 
   const committer = new GroupCommitter(storage, { maxCommitEvents: 5000, maxQueuedEvents: 200_000 })
-  const fleet = new Fleet({ storage, counters, log: log.child({ name: 'hub:fleet' }), now, onRejects })
+  let rosterSync: RosterSync | undefined
+  const fleet = new Fleet({
+    storage,
+    counters,
+    log: log.child({ name: 'hub:fleet' }),
+    now,
+    onRejects,
+    onHeartbeat: (stationId, hb) => rosterSync?.onHeartbeat(stationId, hb.versions.roster),
+  })
   await fleet.load()
   const broker = await createEmbeddedBroker({
     auth: new StationAuth(registry),
@@ -110,6 +120,11 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
     districtName: () => registry.district.name,
     now,
   })
+  const sync = new RosterSync(
+    { work, stats, bus: broker.bus, log: log.child({ name: 'hub:roster' }), now },
+    { resendAfterMs: 60_000, studyRefreshMs: 10 * 60_000, ...opts.rosterSync },
+  )
+  rosterSync = sync
   const startedAt = now()
   const api = await createApi(
     {
@@ -123,6 +138,8 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
       startedAt,
       now,
       brokerInfo: () => ({ port: mqttPort, clients: broker.connectedClients() }),
+      // kiosks show study hours; new hours entered at the hub reach them on the next heartbeat
+      studyChanged: () => sync.invalidateStudy(),
     },
     log.child({ name: 'hub:http' }),
   )

@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { verifyPin } from '@ejia/platform'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../../test/helpers/district.js'
@@ -46,7 +47,7 @@ describe('work API', () => {
     const csv = [
       '站点编码,人员编号,姓名,角色,卡号,二维码,指纹页号',
       `${s1},p-1,张建国,干部、党员,0013A8F2AB,,5`,
-      `${s1},p-2,李秀英,党员,099;00999;0000000001,,`,
+      `${s1},p-2,李秀英,党员,"099,12345;0000000001",,`,
       `${s2},p-3,王芳,群众,,,`,
     ].join('\n')
     expect(await call('POST', '/api/people/import', `${csv}\n12345,bad id!,,,,,\n`)).toMatchObject({
@@ -71,6 +72,42 @@ describe('work API', () => {
     const exported = raw.subarray(3).toString('utf8')
     expect(exported.startsWith('站点编码,人员编号,姓名,角色')).toBe(true)
     expect(exported).toContain(`${s1},p-1,张建国,干部、党员,0013A8F2AB,,5`)
+    expect(exported).toContain('"099,12345;0000000001"')
+  })
+
+  it('refuses a card that would belong to two people at one station, and bad card numbers', async () => {
+    const header = '站点编码,人员编号,姓名,角色,卡号,二维码,指纹页号'
+    const bad = await call('POST', '/api/people/import', `${header}\n${s1},p-9,赵六,群众,12AB,,\n`)
+    expect(bad).toMatchObject({
+      status: 400,
+      body: { problems: [{ line: 2, message: expect.stringContaining('12AB') }] },
+    })
+    const clash = await call('POST', '/api/people/import', `${header}\n${s1},p-9,赵六,群众,0013a8f2ab,,\n`)
+    expect(clash).toMatchObject({
+      status: 409,
+      body: { error: 'credentialTwice', problems: [expect.stringContaining('belongs to both p-1 and p-9')] },
+    })
+    // the same card at another village is another card
+    expect(
+      await call('POST', '/api/people/import', `${header}\n${s2},p-9,赵六,群众,0013A8F2AB,,\n`),
+    ).toMatchObject({ status: 200 })
+  })
+
+  it('keeps only a hash of a PIN, and keeps it across a re-import', async () => {
+    expect(await call('PUT', '/api/people/p-3/pin', { pin: '12' })).toMatchObject({ status: 400 })
+    expect(await call('PUT', '/api/people/nobody/pin', { pin: '2580' })).toMatchObject({ status: 404 })
+    expect(await call('PUT', '/api/people/p-3/pin', { pin: '2580' })).toMatchObject({ status: 200 })
+    const p3 = async () =>
+      (await call('GET', `/api/people?station=${s2}`)).body.people.find(
+        (p: { personId: string }) => p.personId === 'p-3',
+      )
+    const hash = (await p3()).pinHash as string
+    expect(hash).toMatch(/^scrypt\$/)
+    expect(hash).not.toContain('2580')
+    expect(await verifyPin('2580', hash)).toBe(true)
+    const csv = `站点编码,人员编号,姓名,角色,卡号,二维码,指纹页号\n${s2},p-3,王芳芳,群众,,,\n`
+    expect(await call('POST', '/api/people/import', csv)).toMatchObject({ status: 200 })
+    expect(await p3()).toMatchObject({ name: '王芳芳', pinHash: hash })
   })
 
   it('keeps corrections to a second person, with the audit trail', async () => {

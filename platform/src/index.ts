@@ -1,5 +1,6 @@
 export * from './errors.js'
 export * from './logging.js'
+export * from './pin.js'
 export * from './random.js'
 export * from './service.js'
 export * from './sqlite.js'

@@ -11,6 +11,7 @@ describe('AsyncAPI document', () => {
     expect(doc.channels.events?.address).toBe('ejia/v1/station/{stationId}/events')
     expect(Object.keys(doc.operations).sort()).toEqual([
       'receiveAck',
+      'receiveRoster',
       'sendEvents',
       'sendHeartbeat',
       'sendStatus',

@@ -81,6 +81,7 @@ export const Heartbeat = Type.Object(
         protocol: Type.String({ maxLength: 16 }),
         config: Type.String({ maxLength: 64 }),
         models: Type.Optional(Type.String({ maxLength: 128 })),
+        roster: Type.Optional(Type.String({ maxLength: 32, description: 'Roster version the kiosk holds' })),
       },
       { additionalProperties: false },
     ),

@@ -1,5 +1,6 @@
 import type { TSchema } from 'typebox'
 import { CommitAck, EventBatch, EventBatchDoc, Heartbeat, Status } from './messages.js'
+import { RosterUpdate } from './roster.js'
 
 export const PROTOCOL_VERSION = 'v1'
 export const TOPIC_ROOT = `ejia/${PROTOCOL_VERSION}`
@@ -28,6 +29,15 @@ export const channels = {
     schema: CommitAck,
     docSchema: CommitAck,
     summary: 'Commit acknowledgement: which events the hub has durably stored or refused',
+  },
+  roster: {
+    message: 'RosterUpdate',
+    direction: 'down',
+    qos: 1,
+    retain: false,
+    schema: RosterUpdate,
+    docSchema: RosterUpdate,
+    summary: "The station's people and credentials, as a delta from the version its heartbeat reported",
   },
   heartbeat: {
     message: 'Heartbeat',

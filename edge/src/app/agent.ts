@@ -2,6 +2,7 @@ import type { CommitAck, Heartbeat } from '@ejia/protocol'
 import type { Logger } from 'pino'
 import type { Clock, TimerHandle } from '../ports/clock.js'
 import type { Journal } from '../ports/journal.js'
+import type { RosterReplica } from '../ports/roster.js'
 import type { Uplink } from '../ports/uplink.js'
 import { FaultBoard } from './faults.js'
 import { buildHeartbeat, HeartbeatSender, type Versions } from './heartbeat.js'
@@ -40,7 +41,15 @@ const PRUNE_EVERY_MS = 6 * 3600_000
  * (UI, devices, simulators) call `record`; everything else follows from the journal.
  */
 export async function startAgent(
-  deps: { journal: Journal; uplink: Uplink; clock: Clock; log: Logger; faults?: FaultBoard },
+  deps: {
+    journal: Journal
+    uplink: Uplink
+    clock: Clock
+    log: Logger
+    faults?: FaultBoard
+    /** The hub-synced roster, when this kiosk syncs one (not on a roster file). */
+    roster?: RosterReplica
+  },
   opts: AgentOptions,
 ): Promise<Agent> {
   const { journal, uplink, clock, log } = deps
@@ -52,6 +61,7 @@ export async function startAgent(
     clock,
     faults,
     versions: opts.versions,
+    ...(deps.roster ? { rosterVersion: () => deps.roster?.syncedVersion ?? 0 } : {}),
     bootedAt,
     intervalMs: opts.heartbeatIntervalMs,
   }
@@ -86,6 +96,24 @@ export async function startAgent(
       outbox.onAck(ack).catch((err: unknown) => log.error({ err }, 'applying commit ack failed'))
     },
     onFault: (fault) => (fault ? faults.set('uplink', fault.code, fault.message) : faults.clear('uplink')),
+    onRoster: (update) => {
+      const roster = deps.roster
+      if (!roster) return
+      roster.receive(update).then(
+        (result) => {
+          if (result === 'applied') {
+            faults.clear('roster')
+            log.info({ version: update.version, people: roster.size }, 'roster updated from the hub')
+            // the next heartbeat tells the hub it arrived, so it stops resending
+            heartbeat.sendNow()
+          }
+        },
+        (err: unknown) => {
+          faults.set('roster', (err as { code?: string }).code ?? 'rosterInvalid', (err as Error).message)
+          log.error({ err }, 'roster update refused; the previous roster stays in force')
+        },
+      )
+    },
   })
 
   const prune = async () => {

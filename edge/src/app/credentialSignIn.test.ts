@@ -1,9 +1,10 @@
+import { hashPin } from '@ejia/platform'
 import { makeQrToken } from '@ejia/protocol'
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../adapters/fake/manualClock.js'
 import { MemoryJournal } from '../adapters/fake/memoryJournal.js'
 import { JsonRoster } from '../adapters/roster/jsonRoster.js'
-import { CredentialSignIn } from './credentialSignIn.js'
+import { CredentialSignIn, PIN_LOCK_MS, PIN_MAX_TRIES } from './credentialSignIn.js'
 import { FaultBoard } from './faults.js'
 import { createRecordEvent } from './recordEvent.js'
 
@@ -11,7 +12,14 @@ const token = makeQrToken(Uint8Array.from([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]))
 const roster = JsonRoster.parse({
   version: 'r1',
   people: [
-    { personId: 'c-1', roles: ['cadre', 'member'], cards: ['0013A8F2AB'], fingerprints: [5] },
+    {
+      personId: 'c-1',
+      name: '张建国',
+      roles: ['cadre', 'member'],
+      cards: ['0013A8F2AB'],
+      fingerprints: [5],
+      pinHash: await hashPin('2580'),
+    },
     { personId: 'm-1', roles: ['member'], cards: ['099,00999'], qrTokens: [token] },
   ],
 })
@@ -25,7 +33,14 @@ function setup() {
     faults: new FaultBoard(clock),
     onRecorded: () => undefined,
   })
-  const signIn = new CredentialSignIn({ roster: () => roster, record, journal, clock })
+  const study = { personId: 'c-1', done: 6, dueByNow: 8, target: 32, behind: true, asOf: '2026-11-20' }
+  const signIn = new CredentialSignIn({
+    roster: () => roster,
+    study: (id) => (id === study.personId ? study : undefined),
+    record,
+    journal,
+    clock,
+  })
   const at = clock.now()
   const read = (method: 'card' | 'qr' | 'fingerprint', credential: string) =>
     signIn.handle('dev', { method, credential, at })
@@ -89,5 +104,40 @@ describe('credential sign-in', () => {
         ],
       }),
     ).toThrow(/belongs to both a and b/)
+  })
+
+  it('greets a member by name with their study hours as the hub last sent them', async () => {
+    const t = setup()
+    expect(await t.read('card', '0013A8F2AB')).toMatchObject({
+      kind: 'checkin',
+      name: '张建国',
+      study: { done: 6, dueByNow: 8, behind: true, asOf: '2026-11-20' },
+    })
+  })
+
+  it('signs in by PIN, journals wrong PINs without the PIN, and locks after five in a row', async () => {
+    const t = setup()
+    expect(await t.signIn.pin('c-1', '2580')).toMatchObject({
+      kind: 'checkin',
+      personId: 'c-1',
+      method: 'pin',
+    })
+    expect(await t.signIn.pin('m-1', '2580')).toMatchObject({ kind: 'unknown', reason: 'badPin' }) // no PIN set
+    expect(await t.signIn.pin('nobody', '2580')).toMatchObject({ kind: 'unknown', reason: 'badPin' })
+    for (let i = 1; i < PIN_MAX_TRIES; i++) {
+      expect(await t.signIn.pin('c-1', '0000')).toMatchObject({ reason: 'badPin' })
+    }
+    expect(await t.signIn.pin('c-1', '0000')).toMatchObject({ reason: 'pinLocked' })
+    // locked: even the right PIN is refused until the lock runs out
+    expect(await t.signIn.pin('c-1', '2580')).toMatchObject({ reason: 'pinLocked' })
+    t.clock.advance(PIN_LOCK_MS)
+    expect(await t.signIn.pin('c-1', '2580')).toMatchObject({ kind: 'checkin' })
+    const events = await t.events()
+    expect(events.filter(([type]) => type === 'checkin')).toHaveLength(2)
+    expect(JSON.stringify(events)).not.toContain('0000')
+    expect(events).toContainEqual([
+      'credential.unknown',
+      { method: 'pin', credential: 'c-1', device: 'keypad', reason: 'pinLocked' },
+    ])
   })
 })

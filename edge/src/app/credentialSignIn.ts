@@ -1,38 +1,48 @@
-import { isValidQrToken } from '@ejia/protocol'
+import { verifyPin } from '@ejia/platform'
+import { isValidQrToken, type RosterPerson } from '@ejia/protocol'
 import type { CredentialRead } from '../ports/attendanceDevice.js'
 import type { Clock } from '../ports/clock.js'
 import type { Journal } from '../ports/journal.js'
-import type { Roster } from '../ports/roster.js'
+import type { Roster, StudyStanding } from '../ports/roster.js'
 import type { RecordEvent } from './recordEvent.js'
 
 /** What the kiosk is doing with reads: signing people in (to an activity), or duty clocking. */
 export type KioskMode = { kind: 'checkin'; activityId?: string } | { kind: 'duty' }
 
+/** Who was signed in, as the kiosk greets them: name, and study hours for members. */
+interface Greeting {
+  personId: string
+  name?: string
+  study?: StudyStanding
+}
+
 export type SignInOutcome =
-  | {
+  | (Greeting & {
       kind: 'checkin'
-      personId: string
       method: string
       device: string
       eventId: string
       activityId?: string
-    }
-  | {
+    })
+  | (Greeting & {
       kind: 'duty'
-      personId: string
       direction: 'in' | 'out'
       method: string
       device: string
       eventId: string
-    }
+    })
   | {
       kind: 'unknown'
       method: string
       credential: string
       device: string
-      reason: 'notOnRoster' | 'badToken'
+      reason: 'notOnRoster' | 'badToken' | 'badPin' | 'pinLocked'
       eventId: string
     }
+
+/** Wrong PINs in a row before a person's PIN is locked, and for how long, as terminals do. */
+export const PIN_MAX_TRIES = 5
+export const PIN_LOCK_MS = 5 * 60_000
 
 /** A duty punch this long after the last "in" is a new shift, not the end of that one. */
 const SHIFT_MAX_MS = 16 * 3600_000
@@ -45,10 +55,13 @@ export class CredentialSignIn {
   private mode: KioskMode = { kind: 'checkin' }
   private modeTimer: NodeJS.Timeout | undefined
   private readonly listeners: ((o: SignInOutcome) => void)[] = []
+  private readonly pinTries = new Map<string, { failed: number; lockedUntil: number }>()
 
   constructor(
     private readonly deps: {
       roster: () => Roster
+      /** Study hours as the hub last sent them, when the kiosk syncs its roster. */
+      study?: (personId: string) => StudyStanding | undefined
       record: RecordEvent
       journal: Journal
       clock: Clock
@@ -77,35 +90,82 @@ export class CredentialSignIn {
     return outcome
   }
 
+  /**
+   * A person id and PIN typed at the kiosk keypad, checked offline against the roster's
+   * hash. After PIN_MAX_TRIES wrong PINs in a row the person's PIN is locked for
+   * PIN_LOCK_MS; every wrong try is journalled (with the person id, never the PIN).
+   */
+  async pin(personId: string, pin: string): Promise<SignInOutcome> {
+    const device = 'keypad'
+    const now = this.deps.clock.now()
+    const tries = this.pinTries.get(personId)
+    const outcome =
+      tries && tries.lockedUntil > now
+        ? await this.unknown('pin', personId, device, 'pinLocked')
+        : await this.checkPin(personId, pin, device, now)
+    for (const l of this.listeners) l(outcome)
+    return outcome
+  }
+
+  private async checkPin(personId: string, pin: string, device: string, now: number): Promise<SignInOutcome> {
+    const person = this.deps.roster().person(personId)
+    const ok = person?.pinHash !== undefined && (await verifyPin(pin, person.pinHash))
+    if (person && ok) {
+      this.pinTries.delete(personId)
+      return this.signInPerson(person, 'pin', device)
+    }
+    const failed = (this.pinTries.get(personId)?.failed ?? 0) + 1
+    const locked = failed >= PIN_MAX_TRIES
+    this.pinTries.set(personId, { failed: locked ? 0 : failed, lockedUntil: locked ? now + PIN_LOCK_MS : 0 })
+    return this.unknown('pin', personId, device, locked ? 'pinLocked' : 'badPin')
+  }
+
   private async decide(device: string, read: CredentialRead): Promise<SignInOutcome> {
     const { method, credential } = read
-    const unknown = async (reason: 'notOnRoster' | 'badToken'): Promise<SignInOutcome> => {
-      const e = await this.deps.record('credential.unknown', {
-        method,
-        credential: credential.slice(0, 256),
-        device,
-        reason,
-      })
-      return { kind: 'unknown', method, credential, device, reason, eventId: e.id }
-    }
-    if (method === 'qr' && !isValidQrToken(credential)) return unknown('badToken')
+    if (method === 'qr' && !isValidQrToken(credential))
+      return this.unknown(method, credential, device, 'badToken')
     const person = this.deps.roster().lookup(method, credential)
-    if (!person) return unknown('notOnRoster')
+    if (!person) return this.unknown(method, credential, device, 'notOnRoster')
+    return this.signInPerson(person, method, device)
+  }
 
+  private async unknown(
+    method: 'card' | 'qr' | 'fingerprint' | 'pin',
+    credential: string,
+    device: string,
+    reason: 'notOnRoster' | 'badToken' | 'badPin' | 'pinLocked',
+  ): Promise<SignInOutcome> {
+    const e = await this.deps.record('credential.unknown', {
+      method,
+      credential: credential.slice(0, 256),
+      device,
+      reason,
+    })
+    return { kind: 'unknown', method, credential, device, reason, eventId: e.id }
+  }
+
+  private async signInPerson(
+    person: RosterPerson,
+    method: 'card' | 'qr' | 'fingerprint' | 'pin',
+    device: string,
+  ): Promise<SignInOutcome> {
+    const { personId } = person
+    const study = person.roles.includes('member') ? this.deps.study?.(personId) : undefined
+    const greeting: Greeting = {
+      personId,
+      ...(person.name ? { name: person.name } : {}),
+      ...(study ? { study } : {}),
+    }
     if (this.mode.kind === 'duty' && person.roles.includes('cadre')) {
-      const direction = await this.nextDirection(person.personId)
-      const e = await this.deps.record('duty.punch', { personId: person.personId, direction, method })
-      return { kind: 'duty', personId: person.personId, direction, method, device, eventId: e.id }
+      const direction = await this.nextDirection(personId)
+      const e = await this.deps.record('duty.punch', { personId, direction, method })
+      return { ...greeting, kind: 'duty', direction, method, device, eventId: e.id }
     }
     const activityId = this.mode.kind === 'checkin' ? this.mode.activityId : undefined
-    const e = await this.deps.record('checkin', {
-      personId: person.personId,
-      method,
-      ...(activityId ? { activityId } : {}),
-    })
+    const e = await this.deps.record('checkin', { personId, method, ...(activityId ? { activityId } : {}) })
     return {
+      ...greeting,
       kind: 'checkin',
-      personId: person.personId,
       method,
       device,
       eventId: e.id,

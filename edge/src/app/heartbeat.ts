@@ -17,6 +17,8 @@ export async function buildHeartbeat(deps: {
   clock: Clock
   faults: FaultBoard
   versions: Versions
+  /** The hub roster version held, when the kiosk syncs its roster from the hub. */
+  rosterVersion?: () => number
   bootedAt: number
   intervalMs: number
 }): Promise<Heartbeat> {
@@ -34,7 +36,11 @@ export async function buildHeartbeat(deps: {
       oldestUnsentAgeS: oldest === null ? null : Math.max(0, (now - oldest) / 1000),
       deadLetters: backlog.deadLetters,
     },
-    versions: { ...deps.versions, protocol: PROTOCOL_VERSION },
+    versions: {
+      ...deps.versions,
+      protocol: PROTOCOL_VERSION,
+      ...(deps.rosterVersion ? { roster: String(deps.rosterVersion()) } : {}),
+    },
     faults: deps.faults.list(),
   }
 }
@@ -51,6 +57,11 @@ export class HeartbeatSender {
     this.stop()
     void this.send()
     this.timer = this.deps.clock.setInterval(() => void this.send(), this.deps.intervalMs)
+  }
+
+  /** An extra heartbeat now, when something the hub waits on has changed. */
+  sendNow(): void {
+    if (this.timer) void this.send()
   }
 
   stop(): void {

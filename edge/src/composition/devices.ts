@@ -7,7 +7,7 @@ import { CredentialSignIn } from '../app/credentialSignIn.js'
 import type { AttendanceDevice } from '../ports/attendanceDevice.js'
 import type { Clock } from '../ports/clock.js'
 import type { Journal } from '../ports/journal.js'
-import type { Roster } from '../ports/roster.js'
+import type { Roster, RosterReplica } from '../ports/roster.js'
 
 export interface Devices {
   devices: AttendanceDevice[]
@@ -16,18 +16,21 @@ export interface Devices {
 }
 
 /**
- * The roster and the serial readers a config names, each read turned into a sign-in.
+ * The roster (the hub's, synced, or a file) and the serial readers a config names, each
+ * read turned into a sign-in.
  * serialport is imported only on a kiosk that has devices. A roster that cannot be read
  * is a fault, and every credential reads as unknown until it is fixed: journalled, not lost.
  */
 export async function startDevices(
   config: StationConfig,
-  deps: { agent: Agent; journal: Journal; clock: Clock; log: Logger },
+  deps: { agent: Agent; journal: Journal; clock: Clock; log: Logger; replica?: RosterReplica },
 ): Promise<Devices> {
   const { agent, clock } = deps
   const log = deps.log.child({ name: 'edge:devices' })
-  let roster: Roster = JsonRoster.empty()
-  if (config.roster.file !== '') {
+  let roster: Roster = deps.replica ?? JsonRoster.empty()
+  if (deps.replica) {
+    log.info({ people: roster.size, version: deps.replica.syncedVersion }, 'roster synced from the hub')
+  } else if (config.roster.file !== '') {
     try {
       roster = JsonRoster.load(config.roster.file)
       log.info({ people: roster.size, version: roster.version }, 'roster loaded')
@@ -38,6 +41,7 @@ export async function startDevices(
   }
   const signIn = new CredentialSignIn({
     roster: () => roster,
+    ...(deps.replica ? { study: (id: string) => deps.replica?.study(id) } : {}),
     record: agent.record,
     journal: deps.journal,
     clock,

@@ -1,5 +1,5 @@
 import { CodedError } from '@ejia/platform'
-import type { CommitAck, EventBatch, Heartbeat } from '@ejia/protocol'
+import type { CommitAck, EventBatch, Heartbeat, RosterUpdate } from '@ejia/protocol'
 
 export interface UplinkHandlers {
   onConnect(): void
@@ -7,6 +7,8 @@ export interface UplinkHandlers {
   onAck(ack: CommitAck): void
   /** The link has a problem worth showing operators (refused login, bad ack); undefined clears it. */
   onFault(fault: { code: string; message: string } | undefined): void
+  /** One part of a roster update from the hub. */
+  onRoster?(update: RosterUpdate): void
 }
 
 /**

@@ -27,6 +27,8 @@ export class Fleet {
       log: Logger
       now: () => number
       onRejects: (rejects: RejectRecord[]) => void
+      /** Every valid heartbeat, after the fleet has taken it in. */
+      onHeartbeat?: (stationId: string, heartbeat: Heartbeat) => void
     },
   ) {}
 
@@ -53,6 +55,7 @@ export class Fleet {
     const s = this.touch(hb.stationId)
     s.heartbeat = hb.value
     s.clockSkewMs = Date.parse(hb.value.time) - this.deps.now()
+    this.deps.onHeartbeat?.(hb.stationId, hb.value)
   }
 
   /** An events message is proof of life too, and carries the device clock. */

@@ -8,7 +8,7 @@ import type { Counters } from '../ingest/counters.js'
 import type { GroupCommitter } from '../ingest/groupCommitter.js'
 import type { WorkStats } from '../stats/workStats.js'
 import type { Storage } from '../storage/storage.js'
-import type { WorkStore } from '../storage/workStore.js'
+import { WorkError, type WorkStore } from '../storage/workStore.js'
 import { activityRoutes } from './routes/activities.js'
 import { dutyRoutes } from './routes/duty.js'
 import { eventRoutes } from './routes/events.js'
@@ -30,6 +30,8 @@ export interface ApiDeps {
   startedAt: number
   now: () => number
   brokerInfo: () => { port: number; clients: number }
+  /** Study hours changed at the hub (an entry, a plan's hours). */
+  studyChanged?: () => void
 }
 
 /** The hub's JSON API. Every route declares its schemas, so it is validated and documented. */
@@ -60,8 +62,25 @@ export async function createApi(deps: ApiDeps, log: Logger) {
     workStatsRoutes,
   ]
   for (const r of routes) r(app, deps)
+  // refusals of the work rules carry their code and every problem; anything else stays Fastify's
+  app.setErrorHandler((err, _req, reply) => {
+    if (err instanceof WorkError) {
+      return reply.code(WORK_ERROR_STATUS[err.code]).send({
+        error: err.code,
+        message: err.message,
+        ...(err.problems.length > 0 ? { problems: err.problems } : {}),
+      })
+    }
+    return reply.send(err)
+  })
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
   return app
+}
+
+const WORK_ERROR_STATUS: Record<WorkError['code'], number> = {
+  notFound: 404,
+  alreadyDecided: 409,
+  credentialTwice: 409,
 }
 
 export type Api = Awaited<ReturnType<typeof createApi>>

@@ -1,4 +1,4 @@
-import { PersonId, StationId } from '@ejia/protocol'
+import { CardNumber, PersonId, PinHash, StationId } from '@ejia/protocol'
 import Type from 'typebox'
 
 /** Shapes of the work data the API takes; the same rules the UI and CSV import follow. */
@@ -14,10 +14,10 @@ export const PersonBody = Type.Object(
     stationId: StationId,
     name: Type.String({ minLength: 1, maxLength: 32 }),
     roles: Type.Array(Type.Enum(['member', 'cadre', 'villager']), { minItems: 1, uniqueItems: true }),
-    cards: Type.Array(Type.String({ minLength: 1, maxLength: 32 }), { default: [] }),
-    qrTokens: Type.Array(Type.String({ minLength: 8, maxLength: 128 }), { default: [] }),
-    fingerprints: Type.Array(Type.Integer({ minimum: 0, maximum: 65535 }), { default: [] }),
-    pinHash: Type.Union([Type.String({ maxLength: 256 }), Type.Null()], { default: null }),
+    cards: Type.Array(CardNumber, { default: [], maxItems: 8 }),
+    qrTokens: Type.Array(Type.String({ minLength: 8, maxLength: 128 }), { default: [], maxItems: 8 }),
+    fingerprints: Type.Array(Type.Integer({ minimum: 0, maximum: 65535 }), { default: [], maxItems: 10 }),
+    pinHash: Type.Union([PinHash, Type.Null()], { default: null }),
   },
   { additionalProperties: false },
 )

@@ -1,3 +1,4 @@
+import { CARD_NUMBER_PATTERN } from '@ejia/protocol'
 import { parse } from 'csv-parse/sync'
 import type { Person, Role } from '../storage/workStore.js'
 
@@ -10,6 +11,7 @@ const ROLE_NAMES: Record<string, Role> = {
   villager: 'villager',
 }
 const ROLE_LABELS: Record<Role, string> = { member: '党员', cadre: '干部', villager: '群众' }
+const CARD = new RegExp(CARD_NUMBER_PATTERN)
 export const PEOPLE_HEADER = ['站点编码', '人员编号', '姓名', '角色', '卡号', '二维码', '指纹页号']
 
 /** The roster as offices keep it: one person a line, lists separated by ; (roles by 、 too). */
@@ -58,6 +60,18 @@ export function parsePeopleCsv(text: string): {
     if (cell('姓名') === '') problems.push({ line, message: '姓名 is empty' })
     if (roles.length === 0 || roles.some((x) => x === undefined))
       problems.push({ line, message: `角色 "${cell('角色')}" must be 党员, 干部 or 群众` })
+    const cards = list(cell('卡号'))
+    const badCards = cards.filter((c) => !CARD.test(c))
+    if (badCards.length > 0)
+      problems.push({
+        line,
+        message: `卡号 ${badCards.join(', ')}: a card is 10 hex digits, 10 decimal digits, or W26 "fac,card"`,
+      })
+    const qrTokens = list(cell('二维码'))
+    if (qrTokens.some((t) => t.length < 8 || t.length > 128))
+      problems.push({ line, message: '二维码 tokens are 8 to 128 characters' })
+    if (cards.length > 8 || qrTokens.length > 8)
+      problems.push({ line, message: 'at most 8 cards and 8 QR tokens' })
     const fingerprints = list(cell('指纹页号')).map(Number)
     if (fingerprints.some((f) => !Number.isInteger(f) || f < 0 || f > 65535))
       problems.push({ line, message: '指纹页号 must be whole numbers 0–65535' })
@@ -68,9 +82,10 @@ export function parsePeopleCsv(text: string): {
       stationId,
       name: cell('姓名'),
       roles: [...new Set(roles as Role[])],
-      cards: list(cell('卡号')),
-      qrTokens: list(cell('二维码')),
+      cards,
+      qrTokens,
       fingerprints,
+      // PINs are never in a file; an import keeps the PIN a person already has
       pinHash: null,
     })
   })

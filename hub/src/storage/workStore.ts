@@ -1,3 +1,4 @@
+import { CodedError } from '@ejia/platform'
 import type { ActivityPlan, SignIn } from '../domain/activities/attendance.js'
 import type { StudyEntry } from '../domain/activities/studyHours.js'
 import type { Punch } from '../domain/duty/evaluate.js'
@@ -27,6 +28,17 @@ export interface RosterDelta {
   full: boolean
   upserts: Person[]
   removals: string[]
+}
+
+export class WorkError extends CodedError<'credentialTwice' | 'notFound' | 'alreadyDecided'> {
+  constructor(
+    code: WorkError['code'],
+    message: string,
+    /** Every problem found, for the operator to fix in one go. */
+    readonly problems: string[] = [],
+  ) {
+    super(code, message)
+  }
 }
 
 export interface Correction {
@@ -60,6 +72,8 @@ export interface WorkStore {
   upsertPeople(people: readonly Person[], actor: string): Promise<void>
   removePerson(personId: string, actor: string): Promise<boolean>
   people(filter?: { stationId?: string }): Promise<Person[]>
+  /** The roster version a station's kiosk should hold; 0 before anyone is on it. */
+  rosterVersion(stationId: string): Promise<number>
   rosterDelta(stationId: string, sinceVersion: number): Promise<RosterDelta>
 
   setSchedule(schedule: DutySchedule, actor: string): Promise<void>

@@ -48,6 +48,26 @@ export function deviceRoutes(
 
   app.get('/api/signins/recent', async () => ({ recent }))
 
+  // the keypad: for whoever has no card and does not use their face
+  app.post(
+    '/api/signin/pin',
+    {
+      schema: {
+        body: Type.Object(
+          {
+            personId: Type.String({ minLength: 1, maxLength: 64 }),
+            pin: Type.String({ pattern: '^[0-9]{4,8}$' }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      const outcome = await deps.signIn.pin(req.body.personId, req.body.pin)
+      return outcome.kind === 'unknown' ? reply.code(401).send(outcome) : outcome
+    },
+  )
+
   app.post(
     '/api/devices/:name/trigger',
     { schema: { params: Type.Object({ name: Type.String() }) } },

@@ -62,6 +62,7 @@ export class MqttUplink implements Uplink {
       },
     })
     this.client = client
+    const roster = stationTopic(stationId, 'roster')
 
     client.on('connect', () => {
       handlers.onFault(undefined)
@@ -70,10 +71,14 @@ export class MqttUplink implements Uplink {
         reason: 'connected',
         since: new Date(this.now()).toISOString(),
       }
-      // subscribe before announcing ourselves, so no ack can arrive unheard
-      client.subscribe(stationTopic(stationId, 'ack'), { qos: 1 }, (err) => {
+      // subscribe before announcing ourselves, so no ack or roster can arrive unheard
+      const downlinks = {
+        [stationTopic(stationId, 'ack')]: { qos: 1 as const },
+        [roster]: { qos: 1 as const },
+      }
+      client.subscribe(downlinks, (err) => {
         if (err) {
-          this.log.warn({ err }, 'subscribing to acks failed; reconnecting')
+          this.log.warn({ err }, 'subscribing to downlinks failed; reconnecting')
           client.reconnect()
           return
         }
@@ -86,6 +91,16 @@ export class MqttUplink implements Uplink {
       })
     })
     client.on('message', (topic, payload) => {
+      if (topic === roster) {
+        const update = codecs.roster.decode(payload)
+        if (!update.ok) {
+          this.log.warn({ errors: update.errors }, 'hub sent a roster that does not decode; ignored')
+          handlers.onFault({ code: 'badRoster', message: `undecodable roster: ${update.errors[0]?.message}` })
+          return
+        }
+        handlers.onRoster?.(update.value)
+        return
+      }
       if (topic !== stationTopic(stationId, 'ack')) return
       const ack = codecs.ack.decode(payload)
       if (!ack.ok) {

@@ -1,47 +1,29 @@
 import { readFileSync } from 'node:fs'
-import { CodedError } from '@ejia/platform'
 import { type RosterPerson, Roster as RosterSchema, toWireErrors } from '@ejia/protocol'
 import { Compile } from 'typebox/compile'
 import { Value } from 'typebox/value'
+import { RosterError, RosterIndex } from '../../domain/credentials/rosterIndex.js'
 import type { CredentialMethod, Roster } from '../../ports/roster.js'
-
-export class RosterError extends CodedError<'rosterUnreadable' | 'rosterInvalid' | 'credentialTwice'> {}
 
 const validator = Compile(RosterSchema)
 
 /**
- * The roster from a JSON file (until the hub syncs it). Every credential must belong to
- * one person only: a card on two people would sign in the wrong one, so that is refused.
+ * The roster from a JSON file, for a kiosk provisioned without roster sync (a test bench,
+ * a station whose office hands out files). A credential on two people is refused.
  */
 export class JsonRoster implements Roster {
-  private readonly index = new Map<string, RosterPerson>()
+  private readonly index: RosterIndex
 
   private constructor(
     readonly version: string,
     people: readonly RosterPerson[],
   ) {
-    for (const p of people) {
-      const keys: [CredentialMethod, string][] = [
-        ...p.cards.map((c): [CredentialMethod, string] => ['card', c]),
-        ...p.qrTokens.map((t): [CredentialMethod, string] => ['qr', t]),
-        ...p.fingerprints.map((f): [CredentialMethod, string] => ['fingerprint', String(f)]),
-      ]
-      for (const [method, credential] of keys) {
-        const key = keyOf(method, credential)
-        const other = this.index.get(key)
-        if (other && other.personId !== p.personId) {
-          throw new RosterError(
-            'credentialTwice',
-            `${method} ${credential} belongs to both ${other.personId} and ${p.personId}`,
-          )
-        }
-        this.index.set(key, p)
-      }
-    }
-    this.size = people.length
+    this.index = new RosterIndex(people)
   }
 
-  readonly size: number
+  get size(): number {
+    return this.index.size
+  }
 
   static empty(): JsonRoster {
     return new JsonRoster('empty', [])
@@ -67,11 +49,10 @@ export class JsonRoster implements Roster {
   }
 
   lookup(method: CredentialMethod, credential: string): RosterPerson | undefined {
-    return this.index.get(keyOf(method, credential))
+    return this.index.lookup(method, credential)
   }
-}
 
-/** Card numbers compare without regard to case (readers differ); QR tokens exactly. */
-function keyOf(method: CredentialMethod, credential: string): string {
-  return `${method}:${method === 'card' ? credential.toUpperCase() : credential}`
+  person(personId: string): RosterPerson | undefined {
+    return this.index.person(personId)
+  }
 }

@@ -21,6 +21,7 @@ export function activityRoutes(app: Api, deps: ApiDeps): void {
         { activityId: req.params.id, ...rest, quorum: quorum ?? defaultQuorum(rest.kind) },
         actorOf(req.headers),
       )
+      deps.studyChanged?.()
       return { saved: true }
     },
   )

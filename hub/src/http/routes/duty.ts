@@ -60,14 +60,7 @@ export function dutyRoutes(app: Api, deps: ApiDeps): void {
           message: 'a correction must be decided by someone other than who asked for it',
         })
       }
-      try {
-        return await deps.work.decideCorrection(req.params.id, req.body.approve, actor, deps.now())
-      } catch (err) {
-        const code = (err as { code?: string }).code
-        return reply
-          .code(code === 'notFound' ? 404 : 409)
-          .send({ error: code ?? 'failed', message: (err as Error).message })
-      }
+      return deps.work.decideCorrection(req.params.id, req.body.approve, actor, deps.now())
     },
   )
 

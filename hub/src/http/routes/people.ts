@@ -1,4 +1,5 @@
-import { StationId } from '@ejia/protocol'
+import { hashPin } from '@ejia/platform'
+import { PersonId, StationId } from '@ejia/protocol'
 import Type from 'typebox'
 import { parsePeopleCsv, peopleToCsv } from '../../reports/peopleCsv.js'
 import type { Api, ApiDeps } from '../api.js'
@@ -34,6 +35,37 @@ export function peopleRoutes(app: Api, deps: ApiDeps): void {
     },
   )
 
+  // the office sets a PIN for someone who cannot use a card or their face; only its hash is kept
+  app.put(
+    '/api/people/:id/pin',
+    {
+      schema: {
+        params: Type.Object({ id: PersonId }),
+        body: Type.Object({ pin: Type.String({ pattern: '^[0-9]{4,8}$' }) }, { additionalProperties: false }),
+      },
+    },
+    async (req, reply) => {
+      const person = (await deps.work.people()).find((p) => p.personId === req.params.id)
+      if (!person) return reply.code(404).send({ error: 'notFound', message: `no person ${req.params.id}` })
+      await deps.work.upsertPeople(
+        [{ ...person, pinHash: await hashPin(req.body.pin) }],
+        actorOf(req.headers),
+      )
+      return { pinSet: true }
+    },
+  )
+
+  app.delete(
+    '/api/people/:id/pin',
+    { schema: { params: Type.Object({ id: PersonId }) } },
+    async (req, reply) => {
+      const person = (await deps.work.people()).find((p) => p.personId === req.params.id)
+      if (!person) return reply.code(404).send({ error: 'notFound', message: `no person ${req.params.id}` })
+      await deps.work.upsertPeople([{ ...person, pinHash: null }], actorOf(req.headers))
+      return { pinSet: false }
+    },
+  )
+
   app.addContentTypeParser(
     'text/csv',
     { parseAs: 'string', bodyLimit: 8 * 1024 * 1024 },
@@ -48,7 +80,11 @@ export function peopleRoutes(app: Api, deps: ApiDeps): void {
       return reply
         .code(400)
         .send({ error: 'badCsv', message: `${problems.length} problem(s), nothing imported`, problems })
-    await deps.work.upsertPeople(people, actorOf(req.headers))
+    const pins = new Map((await deps.work.people()).map((p) => [p.personId, p.pinHash]))
+    await deps.work.upsertPeople(
+      people.map((p) => ({ ...p, pinHash: pins.get(p.personId) ?? null })),
+      actorOf(req.headers),
+    )
     return { imported: people.length }
   })
 

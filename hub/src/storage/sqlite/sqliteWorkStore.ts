@@ -3,33 +3,16 @@ import type { ActivityPlan, SignIn } from '../../domain/activities/attendance.js
 import type { StudyEntry } from '../../domain/activities/studyHours.js'
 import type { Punch } from '../../domain/duty/evaluate.js'
 import type { DutySchedule } from '../../domain/duty/schedule.js'
-import type { AuditEntry, Correction, Person, RosterDelta, WorkStore } from '../workStore.js'
+import {
+  type AuditEntry,
+  type Correction,
+  type Person,
+  type RosterDelta,
+  WorkError,
+  type WorkStore,
+} from '../workStore.js'
 import type { HubDb } from './hubDb.js'
-
-interface PersonRow {
-  person_id: string
-  station_id: string
-  name: string
-  roles: string
-  cards: string
-  qr_tokens: string
-  fingerprints: string
-  pin_hash: string | null
-}
-
-const toPerson = (r: PersonRow): Person => ({
-  personId: r.person_id,
-  stationId: r.station_id,
-  name: r.name,
-  roles: JSON.parse(r.roles),
-  cards: JSON.parse(r.cards),
-  qrTokens: JSON.parse(r.qr_tokens),
-  fingerprints: JSON.parse(r.fingerprints),
-  pinHash: r.pin_hash,
-})
-
-/** Tombstones older than this many versions are folded into a full roster instead. */
-const MAX_DELTA_SPAN = 1000
+import { peopleTable } from './peopleTable.js'
 
 export class SqliteWorkStore implements WorkStore {
   private readonly read: Database
@@ -43,39 +26,7 @@ export class SqliteWorkStore implements WorkStore {
 
   upsertPeople(people: readonly Person[], actor: string): Promise<void> {
     return this.db.transaction(async (db) => {
-      for (const p of people) {
-        const before = await db.get<{ station_id: string }>(
-          'SELECT station_id FROM people WHERE person_id = ?',
-          p.personId,
-        )
-        // moving to another village: the old kiosk must forget the person
-        if (before && before.station_id !== p.stationId) {
-          const v = await bump(db, before.station_id)
-          await db.run(
-            'INSERT INTO people_removed (station_id, person_id, version) VALUES (?, ?, ?)',
-            before.station_id,
-            p.personId,
-            v,
-          )
-        }
-        const version = await bump(db, p.stationId)
-        await db.run(
-          `INSERT INTO people (person_id, station_id, name, roles, cards, qr_tokens, fingerprints, pin_hash, version)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (person_id) DO UPDATE SET station_id = excluded.station_id, name = excluded.name,
-             roles = excluded.roles, cards = excluded.cards, qr_tokens = excluded.qr_tokens,
-             fingerprints = excluded.fingerprints, pin_hash = excluded.pin_hash, version = excluded.version`,
-          p.personId,
-          p.stationId,
-          p.name,
-          JSON.stringify(p.roles),
-          JSON.stringify(p.cards),
-          JSON.stringify(p.qrTokens),
-          JSON.stringify(p.fingerprints),
-          p.pinHash,
-          version,
-        )
-      }
+      await peopleTable.upsert(db, people)
       await this.auditIn(db, actor, 'people.upsert', {
         count: people.length,
         people: people.map((p) => p.personId).slice(0, 50),
@@ -85,63 +36,22 @@ export class SqliteWorkStore implements WorkStore {
 
   removePerson(personId: string, actor: string): Promise<boolean> {
     return this.db.transaction(async (db) => {
-      const row = await db.get<{ station_id: string }>(
-        'SELECT station_id FROM people WHERE person_id = ?',
-        personId,
-      )
-      if (!row) return false
-      const v = await bump(db, row.station_id)
-      await db.run('DELETE FROM people WHERE person_id = ?', personId)
-      await db.run(
-        'INSERT INTO people_removed (station_id, person_id, version) VALUES (?, ?, ?)',
-        row.station_id,
-        personId,
-        v,
-      )
-      await this.auditIn(db, actor, 'people.remove', { personId })
-      return true
+      const removed = await peopleTable.remove(db, personId)
+      if (removed) await this.auditIn(db, actor, 'people.remove', { personId })
+      return removed
     })
   }
 
-  async people(filter: { stationId?: string } = {}): Promise<Person[]> {
-    const rows =
-      filter.stationId === undefined
-        ? await this.read.all<PersonRow[]>('SELECT * FROM people ORDER BY station_id, person_id')
-        : await this.read.all<PersonRow[]>(
-            'SELECT * FROM people WHERE station_id = ? ORDER BY person_id',
-            filter.stationId,
-          )
-    return rows.map(toPerson)
+  people(filter: { stationId?: string } = {}): Promise<Person[]> {
+    return peopleTable.list(this.read, filter)
   }
 
-  async rosterDelta(stationId: string, since: number): Promise<RosterDelta> {
-    const version =
-      (
-        await this.read.get<{ version: number }>(
-          'SELECT version FROM roster_versions WHERE station_id = ?',
-          stationId,
-        )
-      )?.version ?? 0
-    const full = since <= 0 || since > version || version - since > MAX_DELTA_SPAN
-    const upserts = (
-      await this.read.all<PersonRow[]>(
-        'SELECT * FROM people WHERE station_id = ? AND version > ? ORDER BY person_id',
-        stationId,
-        full ? 0 : since,
-      )
-    ).map(toPerson)
-    const removals = full
-      ? []
-      : (
-          await this.read.all<{ person_id: string }[]>(
-            'SELECT DISTINCT person_id FROM people_removed WHERE station_id = ? AND version > ?',
-            stationId,
-            since,
-          )
-        )
-          .map((r) => r.person_id)
-          .filter((id) => !upserts.some((p) => p.personId === id))
-    return { stationId, fromVersion: full ? 0 : since, version, full, upserts, removals }
+  rosterVersion(stationId: string): Promise<number> {
+    return peopleTable.version(this.read, stationId)
+  }
+
+  rosterDelta(stationId: string, since: number): Promise<RosterDelta> {
+    return peopleTable.delta(this.read, stationId, since)
   }
 
   setSchedule(schedule: DutySchedule, actor: string): Promise<void> {
@@ -192,9 +102,9 @@ export class SqliteWorkStore implements WorkStore {
         id,
       )
       const row = await db.get<Record<string, unknown>>('SELECT * FROM duty_corrections WHERE id = ?', id)
-      if (!row) throw Object.assign(new Error(`no correction ${id}`), { code: 'notFound' })
+      if (!row) throw new WorkError('notFound', `no correction ${id}`)
       if ((r.changes ?? 0) === 0)
-        throw Object.assign(new Error(`correction ${id} was already decided`), { code: 'alreadyDecided' })
+        throw new WorkError('alreadyDecided', `correction ${id} was already decided`)
       await this.auditIn(db, by, approve ? 'duty.correction.approve' : 'duty.correction.reject', { id })
       return toCorrection(row)
     })
@@ -366,15 +276,6 @@ export class SqliteWorkStore implements WorkStore {
       JSON.stringify(detail),
     )
   }
-}
-
-async function bump(db: Database, stationId: string): Promise<number> {
-  const r = await db.get<{ version: number }>(
-    `INSERT INTO roster_versions (station_id, version) VALUES (?, 1)
-     ON CONFLICT (station_id) DO UPDATE SET version = version + 1 RETURNING version`,
-    stationId,
-  )
-  return r?.version ?? 1
 }
 
 function toCorrection(r: Record<string, unknown>): Correction {

@@ -1,0 +1,156 @@
+import { mkdtempSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type EdgeHandle, startEdge } from '@ejia/edge'
+import { type HubHandle, startHub } from '@ejia/hub'
+import pino from 'pino'
+import { afterAll, describe, expect, it } from 'vitest'
+import { makeDistrict } from '../helpers/district.js'
+import { until } from '../helpers/wait.js'
+
+const log = pino({ level: 'silent' })
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const { port } = server.address() as { port: number }
+  await new Promise((r) => server.close(r))
+  return port
+}
+
+const json = async (res: Response) => ({
+  status: res.status,
+  body: (await res.json()) as Record<string, unknown>,
+})
+
+/**
+ * The roster is managed at the hub and each kiosk holds its village's part: a real hub and
+ * a real kiosk in-process, over MQTT, with the kiosk going offline and restarting between.
+ */
+describe('roster sync, hub to kiosk', () => {
+  const district = makeDistrict(2)
+  const [a, b] = district.configs.map((c) => c.station.id) as [string, string]
+  const hubDir = mkdtempSync(join(tmpdir(), 'ejia-hub-'))
+  const kioskDir = mkdtempSync(join(tmpdir(), 'ejia-kiosk-'))
+  let mqttPort = 0
+  let hub: HubHandle | undefined
+  let edge: EdgeHandle | undefined
+  afterAll(async () => {
+    await edge?.stop()
+    await hub?.stop()
+  })
+
+  const startTheHub = async () => {
+    hub = await startHub({
+      dataDir: hubDir,
+      registry: district.registry,
+      mqttHost: '127.0.0.1',
+      mqttPort,
+      httpHost: '127.0.0.1',
+      httpPort: 0,
+      log,
+      rosterSync: { resendAfterMs: 2000 },
+    })
+    return `http://127.0.0.1:${hub.httpPort}`
+  }
+  const startTheKiosk = async () => {
+    const config = structuredClone(district.configs[0]!)
+    config.hub.mqttUrl = `mqtt://127.0.0.1:${mqttPort}`
+    config.dataDir = kioskDir
+    config.localApi.port = 0
+    config.uplink.reconnectPeriodS = 0.3
+    config.uplink.heartbeatIntervalS = 1
+    edge = await startEdge(config, { log })
+    return edge.localApiUrl!
+  }
+  const rosterHeld = async (local: string) =>
+    ((await (await fetch(`${local}/api/status`)).json()) as { health: { versions: { roster?: string } } })
+      .health.versions.roster
+  const pin = (local: string, personId: string, p: string) =>
+    fetch(`${local}/api/signin/pin`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ personId, pin: p }),
+    }).then(json)
+
+  it('sends a large village in parts, and the kiosk signs people in from it offline and after a restart', {
+    timeout: 90_000,
+  }, async () => {
+    mqttPort = await freePort()
+    let api = await startTheHub()
+    const put = (path: string, body: unknown) =>
+      fetch(`${api}${path}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'x-ejia-actor': 'office' },
+        body: JSON.stringify(body),
+      }).then(json)
+    // 450 people: more than one message holds, so the roster travels in parts
+    const people = Array.from({ length: 450 }, (_, i) => ({
+      personId: `a-${String(i).padStart(3, '0')}`,
+      stationId: a,
+      name: `村民${i}`,
+      roles: i === 0 ? ['cadre', 'member'] : i < 40 ? ['member'] : ['villager'],
+      cards: [(0x1000000000 + i).toString(16).toUpperCase()],
+    }))
+    expect(await put('/api/people', { people })).toMatchObject({ status: 200 })
+    expect(
+      await put('/api/people', {
+        people: [{ personId: 'b-1', stationId: b, name: '外村人', roles: ['member'] }],
+      }),
+    ).toMatchObject({ status: 200 })
+    expect(await put('/api/people/a-000/pin', { pin: '2580' })).toMatchObject({ status: 200 })
+    expect(await put('/api/people/b-1/pin', { pin: '1357' })).toMatchObject({ status: 200 })
+    const study = await fetch(`${api}/api/study/entries`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ personId: 'a-000', hours: 4, ref: '学习强国', date: '2026-01-10' }),
+    })
+    expect(study.status).toBe(201)
+
+    let local = await startTheKiosk()
+    // every person is one version at the hub: 450 upserts and one PIN change
+    await until('the kiosk to hold the hub roster', async () =>
+      (await rosterHeld(local)) === '451' ? true : undefined,
+    )
+    const signedIn = await pin(local, 'a-000', '2580')
+    expect(signedIn).toMatchObject({
+      status: 200,
+      body: { kind: 'checkin', personId: 'a-000', name: '村民0' },
+    })
+    expect((signedIn.body.study as { done: number }).done).toBe(4)
+    // another village's people are not on this kiosk
+    expect(await pin(local, 'b-1', '1357')).toMatchObject({ status: 401, body: { reason: 'badPin' } })
+
+    // the hub goes away: the kiosk keeps signing people in from its copy
+    await hub?.stop()
+    hub = undefined
+    expect(await pin(local, 'a-000', '2580')).toMatchObject({ status: 200 })
+
+    // the office changes the roster while the kiosk is restarting, then the hub comes back
+    await edge?.stop()
+    edge = undefined
+    api = await startTheHub()
+    expect(await put('/api/people/a-000/pin', { pin: '9999' })).toMatchObject({ status: 200 })
+    const removed = await fetch(`${api}/api/people/a-001`, {
+      method: 'DELETE',
+      headers: { 'x-ejia-actor': 'office' },
+    })
+    expect(removed.status).toBe(200)
+    local = await startTheKiosk()
+    expect(await rosterHeld(local)).toBe('451') // what it held before, from roster.db
+    await until('the kiosk to take the delta', async () =>
+      (await rosterHeld(local)) === '453' ? true : undefined,
+    )
+    expect(await pin(local, 'a-000', '2580')).toMatchObject({ status: 401, body: { reason: 'badPin' } })
+    expect(await pin(local, 'a-000', '9999')).toMatchObject({ status: 200, body: { personId: 'a-000' } })
+
+    // the hub's own record: every sign-in the kiosk made reached the ledger
+    await until('the sign-ins to reach the hub', async () => {
+      const res = (await (await fetch(`${api}/api/events?station=${a}&type=checkin&limit=100`)).json()) as {
+        events: unknown[]
+      }
+      return res.events.length === 3 ? true : undefined
+    })
+  })
+})
