@@ -57,3 +57,11 @@ export function tierOfStation(stationId: string): Tier {
 export function townOfStation(stationId: string): string {
   return stationId.slice(0, 9)
 }
+
+/** A photo is named by the SHA-256 of its stored JPEG: the same photo has one name everywhere. */
+export const PhotoId = Type.String({
+  pattern: '^[0-9a-f]{64}$',
+  title: 'Photo id',
+  description: 'SHA-256 of the stored JPEG, lower-case hex',
+})
+export type PhotoId = Static<typeof PhotoId>

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { PersonId } from '../ids.js'
+import { PersonId, PhotoId } from '../ids.js'
 
 /** 三会一课 plus the monthly member activity day (主题党日) and study sessions. */
 export const ActivityKind = Type.Enum([
@@ -37,3 +37,24 @@ export const ActivityEndBody = Type.Object(
   { additionalProperties: false, title: 'activity.end' },
 )
 export type ActivityEndBody = Static<typeof ActivityEndBody>
+
+/**
+ * A photo taken at the kiosk: evidence of an activity (the group at the meeting), or the
+ * witness photo of a vouched sign-in. The event carries what the kiosk saw, the JPEG
+ * itself travels separately (HTTP upload to the hub, by its id).
+ */
+export const ActivityPhotoBody = Type.Object(
+  {
+    photoId: PhotoId,
+    purpose: Type.Enum(['evidence', 'witness']),
+    activityId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    /** Faces the kiosk's detector counted in the photo. */
+    faces: Type.Integer({ minimum: 0, maximum: 1000 }),
+    width: Type.Integer({ minimum: 1, maximum: 10_000 }),
+    height: Type.Integer({ minimum: 1, maximum: 10_000 }),
+    bytes: Type.Integer({ minimum: 1 }),
+    takenBy: Type.Optional(PersonId),
+  },
+  { additionalProperties: false, title: 'activity.photo' },
+)
+export type ActivityPhotoBody = Static<typeof ActivityPhotoBody>

@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { PersonId } from '../ids.js'
+import { PersonId, PhotoId } from '../ids.js'
 import { SignInMethod } from './credential.js'
 import { LivenessOutcome, ModelVersion } from './face.js'
 
@@ -13,6 +13,8 @@ export const CheckinBody = Type.Object(
     score: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
     /** The cadre who vouched, required when `method` is `vouch`. */
     vouchedBy: Type.Optional(PersonId),
+    /** The witness photo of a vouched sign-in (an `activity.photo` with purpose `witness`). */
+    witnessPhotoId: Type.Optional(PhotoId),
     /** Face check-in: lead of the best match over the runner-up. */
     margin: Type.Optional(Type.Number({ minimum: -1, maximum: 2 })),
     liveness: Type.Optional(LivenessOutcome),

@@ -1,5 +1,5 @@
 import type { Static, TSchema } from 'typebox'
-import { ActivityEndBody, ActivityStartBody } from './activity.js'
+import { ActivityEndBody, ActivityPhotoBody, ActivityStartBody } from './activity.js'
 import { AgentStartBody } from './agent.js'
 import { CheckinBody } from './checkin.js'
 import { UnknownCredentialBody } from './credentialEvents.js'
@@ -20,6 +20,7 @@ export const eventBodies = {
   'duty.punch': DutyPunchBody,
   'activity.start': ActivityStartBody,
   'activity.end': ActivityEndBody,
+  'activity.photo': ActivityPhotoBody,
   'agent.start': AgentStartBody,
   'credential.unknown': UnknownCredentialBody,
   'face.consent': FaceConsentBody,
