@@ -48,8 +48,8 @@ export const ActivityPhotoBody = Type.Object(
     photoId: PhotoId,
     purpose: Type.Enum(['evidence', 'witness']),
     activityId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    /** Faces the kiosk's detector counted in the photo. */
-    faces: Type.Integer({ minimum: 0, maximum: 1000 }),
+    /** Faces the kiosk's detector counted in the photo; absent on a kiosk without face models. */
+    faces: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
     width: Type.Integer({ minimum: 1, maximum: 10_000 }),
     height: Type.Integer({ minimum: 1, maximum: 10_000 }),
     bytes: Type.Integer({ minimum: 1 }),
