@@ -10,7 +10,9 @@ import { createApi } from './http/api.js'
 import { Counters } from './ingest/counters.js'
 import { EventIngest } from './ingest/eventIngest.js'
 import { GroupCommitter } from './ingest/groupCommitter.js'
+import { DutyWatch } from './stats/dutyWatch.js'
 import { WorkStats } from './stats/workStats.js'
+import { SqliteAlarmStore } from './storage/sqlite/sqliteAlarmStore.js'
 import { SqliteStorage } from './storage/sqlite/sqliteStorage.js'
 import { SqliteWorkStore } from './storage/sqlite/sqliteWorkStore.js'
 import type { RejectRecord } from './storage/storage.js'
@@ -26,6 +28,7 @@ export interface HubOptions {
   log: Logger
   now?: () => number
   rosterSync?: Partial<RosterSyncOptions>
+  dutyWatch?: { checkEveryMs: number; holdMs: number }
 }
 
 export interface HubHandle {
@@ -125,11 +128,24 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
     { resendAfterMs: 60_000, studyRefreshMs: 10 * 60_000, ...opts.rosterSync },
   )
   rosterSync = sync
+  const alarms = new SqliteAlarmStore(storage.db)
+  const dutyWatch = new DutyWatch(
+    {
+      stats,
+      alarms,
+      kioskOnline: (id) => fleet.get(id)?.status === 'online',
+      log: log.child({ name: 'hub:duty' }),
+      now,
+    },
+    opts.dutyWatch,
+  )
+  dutyWatch.start()
   const startedAt = now()
   const api = await createApi(
     {
       storage,
       work,
+      alarms,
       stats,
       fleet,
       counters,
@@ -153,6 +169,7 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
     httpPort,
     async stop() {
       await api.close()
+      await dutyWatch.stop()
       await broker.close()
       await committer.flush()
       await fleet.stop()

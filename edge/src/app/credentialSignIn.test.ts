@@ -4,8 +4,9 @@ import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../adapters/fake/manualClock.js'
 import { MemoryJournal } from '../adapters/fake/memoryJournal.js'
 import { JsonRoster } from '../adapters/roster/jsonRoster.js'
-import { CredentialSignIn, PIN_LOCK_MS, PIN_MAX_TRIES } from './credentialSignIn.js'
+import { CredentialSignIn } from './credentialSignIn.js'
 import { FaultBoard } from './faults.js'
+import { PIN_LOCK_MS, PIN_MAX_TRIES } from './pinGuard.js'
 import { createRecordEvent } from './recordEvent.js'
 
 const token = makeQrToken(Uint8Array.from([9, 8, 7, 6, 5, 4, 3, 2, 1, 0]))
@@ -138,6 +139,27 @@ describe('credential sign-in', () => {
     expect(events).toContainEqual([
       'credential.unknown',
       { method: 'pin', credential: 'c-1', device: 'keypad', reason: 'pinLocked' },
+    ])
+  })
+
+  it('takes a vouch from a cadre who proves who they are, with the witness photo, as a check-in', async () => {
+    const t = setup()
+    const photo = 'ab'.repeat(32)
+    t.signIn.setMode({ kind: 'duty' })
+    expect(
+      await t.signIn.vouch({ personId: 'm-1', cadreId: 'c-1', cadrePin: '2580', witnessPhotoId: photo }),
+    ).toMatchObject({ kind: 'checkin', personId: 'm-1', method: 'vouch' })
+    expect(
+      await t.signIn.vouch({ personId: 'm-1', cadreId: 'c-1', cadrePin: '1111', witnessPhotoId: photo }),
+    ).toMatchObject({ kind: 'unknown', reason: 'badPin' })
+    await expect(
+      t.signIn.vouch({ personId: 'c-1', cadreId: 'm-1', cadrePin: '2580', witnessPhotoId: photo }),
+    ).rejects.toMatchObject({ code: 'notCadre' })
+    await expect(
+      t.signIn.vouch({ personId: 'stranger', cadreId: 'c-1', cadrePin: '2580', witnessPhotoId: photo }),
+    ).rejects.toMatchObject({ code: 'notOnRoster' })
+    expect((await t.events()).filter(([type]) => type === 'checkin')).toEqual([
+      ['checkin', { personId: 'm-1', method: 'vouch', vouchedBy: 'c-1', witnessPhotoId: photo }],
     ])
   })
 })

@@ -1,9 +1,10 @@
-import { verifyPin } from '@ejia/platform'
+import { CodedError } from '@ejia/platform'
 import { isValidQrToken, type RosterPerson } from '@ejia/protocol'
 import type { CredentialRead } from '../ports/attendanceDevice.js'
 import type { Clock } from '../ports/clock.js'
 import type { Journal } from '../ports/journal.js'
 import type { Roster, StudyStanding } from '../ports/roster.js'
+import { PinGuard } from './pinGuard.js'
 import type { RecordEvent } from './recordEvent.js'
 
 /** What the kiosk is doing with reads: signing people in (to an activity), or duty clocking. */
@@ -40,9 +41,9 @@ export type SignInOutcome =
       eventId: string
     }
 
-/** Wrong PINs in a row before a person's PIN is locked, and for how long, as terminals do. */
-export const PIN_MAX_TRIES = 5
-export const PIN_LOCK_MS = 5 * 60_000
+export class SignInError extends CodedError<'notCadre' | 'notOnRoster'> {}
+
+const KEYPAD = 'keypad'
 
 /** A duty punch this long after the last "in" is a new shift, not the end of that one. */
 const SHIFT_MAX_MS = 16 * 3600_000
@@ -55,7 +56,7 @@ export class CredentialSignIn {
   private mode: KioskMode = { kind: 'checkin' }
   private modeTimer: NodeJS.Timeout | undefined
   private readonly listeners: ((o: SignInOutcome) => void)[] = []
-  private readonly pinTries = new Map<string, { failed: number; lockedUntil: number }>()
+  private readonly pins: PinGuard
 
   constructor(
     private readonly deps: {
@@ -66,7 +67,9 @@ export class CredentialSignIn {
       journal: Journal
       clock: Clock
     },
-  ) {}
+  ) {
+    this.pins = new PinGuard(deps)
+  }
 
   currentMode(): KioskMode {
     return this.mode
@@ -96,28 +99,43 @@ export class CredentialSignIn {
    * PIN_LOCK_MS; every wrong try is journalled (with the person id, never the PIN).
    */
   async pin(personId: string, pin: string): Promise<SignInOutcome> {
-    const device = 'keypad'
-    const now = this.deps.clock.now()
-    const tries = this.pinTries.get(personId)
+    const checked = await this.pins.check(personId, pin)
+    const person = this.deps.roster().person(personId)
     const outcome =
-      tries && tries.lockedUntil > now
-        ? await this.unknown('pin', personId, device, 'pinLocked')
-        : await this.checkPin(personId, pin, device, now)
+      checked === 'ok' && person
+        ? await this.signInPerson(person, 'pin', KEYPAD)
+        : await this.unknown('pin', personId, KEYPAD, checked === 'ok' ? 'badPin' : checked)
     for (const l of this.listeners) l(outcome)
     return outcome
   }
 
-  private async checkPin(personId: string, pin: string, device: string, now: number): Promise<SignInOutcome> {
-    const person = this.deps.roster().person(personId)
-    const ok = person?.pinHash !== undefined && (await verifyPin(pin, person.pinHash))
-    if (person && ok) {
-      this.pinTries.delete(personId)
-      return this.signInPerson(person, 'pin', device)
-    }
-    const failed = (this.pinTries.get(personId)?.failed ?? 0) + 1
-    const locked = failed >= PIN_MAX_TRIES
-    this.pinTries.set(personId, { failed: locked ? 0 : failed, lockedUntil: locked ? now + PIN_LOCK_MS : 0 })
-    return this.unknown('pin', personId, device, locked ? 'pinLocked' : 'badPin')
+  /**
+   * A cadre vouches for someone who cannot sign in any other way (no card, a face the
+   * camera will not take): the cadre proves who they are with their PIN, and a witness
+   * photo is taken. The sign-in is a check-in with method `vouch`, counted apart by the hub.
+   */
+  async vouch(v: {
+    personId: string
+    cadreId: string
+    cadrePin: string
+    witnessPhotoId: string
+  }): Promise<SignInOutcome> {
+    const roster = this.deps.roster()
+    const cadre = roster.person(v.cadreId)
+    if (!cadre?.roles.includes('cadre'))
+      throw new SignInError('notCadre', `${v.cadreId} is not a cadre of this station`)
+    const person = roster.person(v.personId)
+    if (!person) throw new SignInError('notOnRoster', `${v.personId} is not on this station's roster`)
+    const checked = await this.pins.check(v.cadreId, v.cadrePin)
+    const outcome =
+      checked === 'ok'
+        ? await this.signInPerson(person, 'vouch', KEYPAD, {
+            vouchedBy: v.cadreId,
+            witnessPhotoId: v.witnessPhotoId,
+          })
+        : await this.unknown('pin', v.cadreId, KEYPAD, checked)
+    for (const l of this.listeners) l(outcome)
+    return outcome
   }
 
   private async decide(device: string, read: CredentialRead): Promise<SignInOutcome> {
@@ -146,8 +164,9 @@ export class CredentialSignIn {
 
   private async signInPerson(
     person: RosterPerson,
-    method: 'card' | 'qr' | 'fingerprint' | 'pin',
+    method: 'card' | 'qr' | 'fingerprint' | 'pin' | 'vouch',
     device: string,
+    vouch?: { vouchedBy: string; witnessPhotoId: string },
   ): Promise<SignInOutcome> {
     const { personId } = person
     const study = person.roles.includes('member') ? this.deps.study?.(personId) : undefined
@@ -156,13 +175,19 @@ export class CredentialSignIn {
       ...(person.name ? { name: person.name } : {}),
       ...(study ? { study } : {}),
     }
-    if (this.mode.kind === 'duty' && person.roles.includes('cadre')) {
+    // a cadre clocks their own duty; a vouch is always a check-in
+    if (this.mode.kind === 'duty' && person.roles.includes('cadre') && !vouch) {
       const direction = await this.nextDirection(personId)
       const e = await this.deps.record('duty.punch', { personId, direction, method })
       return { ...greeting, kind: 'duty', direction, method, device, eventId: e.id }
     }
     const activityId = this.mode.kind === 'checkin' ? this.mode.activityId : undefined
-    const e = await this.deps.record('checkin', { personId, method, ...(activityId ? { activityId } : {}) })
+    const e = await this.deps.record('checkin', {
+      personId,
+      method,
+      ...(activityId ? { activityId } : {}),
+      ...vouch,
+    })
     return {
       ...greeting,
       kind: 'checkin',

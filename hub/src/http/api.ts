@@ -7,9 +7,11 @@ import type { Fleet } from '../fleet/fleet.js'
 import type { Counters } from '../ingest/counters.js'
 import type { GroupCommitter } from '../ingest/groupCommitter.js'
 import type { WorkStats } from '../stats/workStats.js'
+import type { AlarmStore } from '../storage/alarmStore.js'
 import type { Storage } from '../storage/storage.js'
 import { WorkError, type WorkStore } from '../storage/workStore.js'
 import { activityRoutes } from './routes/activities.js'
+import { alarmRoutes } from './routes/alarms.js'
 import { dutyRoutes } from './routes/duty.js'
 import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
@@ -22,6 +24,7 @@ import { workStatsRoutes } from './routes/workStats.js'
 export interface ApiDeps {
   storage: Storage
   work: WorkStore
+  alarms: AlarmStore
   stats: WorkStats
   fleet: Fleet
   counters: Counters
@@ -60,6 +63,7 @@ export async function createApi(deps: ApiDeps, log: Logger) {
     activityRoutes,
     studyRoutes,
     workStatsRoutes,
+    alarmRoutes,
   ]
   for (const r of routes) r(app, deps)
   // refusals of the work rules carry their code and every problem; anything else stays Fastify's

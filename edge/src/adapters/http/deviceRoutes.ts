@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import type { CredentialSignIn, SignInOutcome } from '../../app/credentialSignIn.js'
+import { type CredentialSignIn, SignInError, type SignInOutcome } from '../../app/credentialSignIn.js'
 import type { AttendanceDevice } from '../../ports/attendanceDevice.js'
 import type { LocalApp } from './faceRoutes.js'
 
@@ -65,6 +65,35 @@ export function deviceRoutes(
     async (req, reply) => {
       const outcome = await deps.signIn.pin(req.body.personId, req.body.pin)
       return outcome.kind === 'unknown' ? reply.code(401).send(outcome) : outcome
+    },
+  )
+
+  app.post(
+    '/api/signin/vouch',
+    {
+      schema: {
+        body: Type.Object(
+          {
+            personId: Type.String({ minLength: 1, maxLength: 64 }),
+            cadreId: Type.String({ minLength: 1, maxLength: 64 }),
+            cadrePin: Type.String({ pattern: '^[0-9]{4,8}$' }),
+            witnessPhotoId: Type.String({
+              pattern: '^[0-9a-f]{64}$',
+              description: 'From POST /api/photos?purpose=witness',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req, reply) => {
+      try {
+        const outcome = await deps.signIn.vouch(req.body)
+        return outcome.kind === 'unknown' ? reply.code(401).send(outcome) : outcome
+      } catch (err) {
+        if (!(err instanceof SignInError)) throw err
+        return reply.code(err.code === 'notCadre' ? 403 : 404).send({ error: err.code, message: err.message })
+      }
     },
   )
 

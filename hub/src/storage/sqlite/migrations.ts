@@ -116,3 +116,24 @@ hubMigrations.push({
     CREATE INDEX events_checkin_activity ON events (type, json_extract(body, '$.activityId'));
   `,
 })
+
+/** Alarms operators must see and acknowledge, such as a station unmanned in its duty hours. */
+hubMigrations.push({
+  version: 3,
+  name: 'alarms',
+  sql: `
+    CREATE TABLE alarms (
+      id           INTEGER PRIMARY KEY,
+      kind         TEXT NOT NULL,
+      station_id   TEXT NOT NULL,
+      raised_at    INTEGER NOT NULL,
+      detail       TEXT NOT NULL,
+      cleared_at   INTEGER,
+      clear_reason TEXT,
+      acked_by     TEXT,
+      acked_at     INTEGER
+    );
+    CREATE INDEX alarms_active ON alarms (kind, station_id) WHERE cleared_at IS NULL;
+    CREATE INDEX alarms_raised ON alarms (raised_at);
+  `,
+})

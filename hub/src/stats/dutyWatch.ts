@@ -1,0 +1,72 @@
+import type { Logger } from 'pino'
+import { stepUnmannedAlarms, UNMANNED_HOLD_MS } from '../domain/duty/unmanned.js'
+import type { AlarmStore } from '../storage/alarmStore.js'
+import type { WorkStats } from './workStats.js'
+
+/**
+ * Watches every station's duty rota against its punches, once a minute, and raises the
+ * "unmanned" alarm for a station nobody has clocked in at during its duty hours. The alarm
+ * says whether the kiosk is online and whether it still holds unsent events: an offline
+ * kiosk's punches may simply not have arrived yet.
+ */
+export class DutyWatch {
+  private readonly since = new Map<string, number>()
+  private timer: NodeJS.Timeout | undefined
+  private running: Promise<void> | undefined
+
+  constructor(
+    private readonly deps: {
+      stats: WorkStats
+      alarms: AlarmStore
+      kioskOnline: (stationId: string) => boolean
+      log: Logger
+      now: () => number
+    },
+    private readonly opts: { checkEveryMs: number; holdMs: number } = {
+      checkEveryMs: 60_000,
+      holdMs: UNMANNED_HOLD_MS,
+    },
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.check(), this.opts.checkEveryMs).unref()
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer)
+    await this.running
+  }
+
+  /** One look at every station; a check still running is not started twice. */
+  check(): Promise<void> {
+    this.running ??= this.checkNow()
+      .catch((err: unknown) => this.deps.log.warn({ err }, 'duty watch failed; next check retries'))
+      .finally(() => {
+        this.running = undefined
+      })
+    return this.running
+  }
+
+  private async checkNow(): Promise<void> {
+    const now = this.deps.now()
+    const seen = await this.deps.stats.onDutyNow()
+    const active = await this.deps.alarms.active('unmanned')
+    const places = new Map(seen.map((s) => [s.stationId, s]))
+    for (const change of stepUnmannedAlarms(this.since, active, seen, now, this.opts.holdMs)) {
+      if (change.kind === 'clear') {
+        await this.deps.alarms.clear(change.alarmId, now, change.reason)
+        this.deps.log.info({ stationId: change.stationId, reason: change.reason }, 'unmanned alarm cleared')
+        continue
+      }
+      const place = places.get(change.stationId)
+      await this.deps.alarms.raise('unmanned', change.stationId, now, {
+        unmannedSince: new Date(change.unmannedSince).toISOString(),
+        expected: change.expected,
+        kioskOnline: this.deps.kioskOnline(change.stationId),
+        backlog: place?.backlog ?? 0,
+        provisional: place?.provisional ?? false,
+      })
+      this.deps.log.warn({ stationId: change.stationId, expected: change.expected }, 'station unmanned in duty hours')
+    }
+  }
+}
