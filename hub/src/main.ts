@@ -12,6 +12,7 @@ import { EventIngest } from './ingest/eventIngest.js'
 import { GroupCommitter } from './ingest/groupCommitter.js'
 import { DutyWatch } from './stats/dutyWatch.js'
 import { WorkStats } from './stats/workStats.js'
+import { FilePhotoStore } from './storage/files/filePhotoStore.js'
 import { SqliteAlarmStore } from './storage/sqlite/sqliteAlarmStore.js'
 import { SqliteStorage } from './storage/sqlite/sqliteStorage.js'
 import { SqliteWorkStore } from './storage/sqlite/sqliteWorkStore.js'
@@ -38,6 +39,8 @@ export interface HubHandle {
 }
 
 export const LEDGER_FILE = 'hub.db'
+/** Uploaded photos, `<dataDir>/photos/<stationId>/<photoId>.jpg`, beside the ledger. */
+export const PHOTOS_DIR = 'photos'
 const COUNTER_FLUSH_MS = 1000
 
 /** The composition root of the hub: storage, broker, ingest, fleet and API, wired. */
@@ -87,8 +90,10 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
     onHeartbeat: (stationId, hb) => rosterSync?.onHeartbeat(stationId, hb.versions.roster),
   })
   await fleet.load()
+  // one set of station logins, for MQTT and for photo uploads over HTTP
+  const stationAuth = new StationAuth(registry)
   const broker = await createEmbeddedBroker({
-    auth: new StationAuth(registry),
+    auth: stationAuth,
     counters,
     log: log.child({ name: 'hub:broker' }),
   })
@@ -107,8 +112,10 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
   const mqttPort = await broker.listen(opts.mqttHost, opts.mqttPort)
 
   const work = new SqliteWorkStore(storage.db, now)
+  const photos = new FilePhotoStore(join(opts.dataDir, PHOTOS_DIR))
   const stats = new WorkStats({
     work,
+    photos,
     // a station with events still on its kiosk makes every figure it touches provisional
     places: () =>
       fleet.list().map((s) => ({
@@ -154,6 +161,8 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
       startedAt,
       now,
       brokerInfo: () => ({ port: mqttPort, clients: broker.connectedClients() }),
+      photos,
+      stationAuth,
       // kiosks show study hours; new hours entered at the hub reach them on the next heartbeat
       studyChanged: () => sync.invalidateStudy(),
     },

@@ -3,11 +3,13 @@ import swagger from '@fastify/swagger'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify from 'fastify'
 import type { Logger } from 'pino'
+import type { StationAuth } from '../broker/stationAuth.js'
 import type { Fleet } from '../fleet/fleet.js'
 import type { Counters } from '../ingest/counters.js'
 import type { GroupCommitter } from '../ingest/groupCommitter.js'
 import type { WorkStats } from '../stats/workStats.js'
 import type { AlarmStore } from '../storage/alarmStore.js'
+import { PhotoError, type PhotoStore } from '../storage/photoStore.js'
 import type { Storage } from '../storage/storage.js'
 import { WorkError, type WorkStore } from '../storage/workStore.js'
 import { activityRoutes } from './routes/activities.js'
@@ -16,6 +18,7 @@ import { dutyRoutes } from './routes/duty.js'
 import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
 import { peopleRoutes } from './routes/people.js'
+import { photoRoutes } from './routes/photos.js'
 import { stationRoutes } from './routes/stations.js'
 import { statsRoutes } from './routes/stats.js'
 import { studyRoutes } from './routes/study.js'
@@ -33,6 +36,9 @@ export interface ApiDeps {
   startedAt: number
   now: () => number
   brokerInfo: () => { port: number; clients: number }
+  /** Photos kiosks upload, and the station logins that may upload them. */
+  photos: PhotoStore
+  stationAuth: StationAuth
   /** Study hours changed at the hub (an entry, a plan's hours). */
   studyChanged?: () => void
 }
@@ -63,6 +69,7 @@ export async function createApi(deps: ApiDeps, log: Logger) {
     activityRoutes,
     studyRoutes,
     workStatsRoutes,
+    photoRoutes,
     alarmRoutes,
   ]
   for (const r of routes) r(app, deps)
@@ -75,6 +82,8 @@ export async function createApi(deps: ApiDeps, log: Logger) {
         ...(err.problems.length > 0 ? { problems: err.problems } : {}),
       })
     }
+    if (err instanceof PhotoError)
+      return reply.code(PHOTO_ERROR_STATUS[err.code]).send({ error: err.code, message: err.message })
     return reply.send(err)
   })
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
@@ -85,6 +94,14 @@ const WORK_ERROR_STATUS: Record<WorkError['code'], number> = {
   notFound: 404,
   alreadyDecided: 409,
   credentialTwice: 409,
+}
+
+// 507 Insufficient Storage (RFC 4918): the kiosk keeps the photo and tries again later
+const PHOTO_ERROR_STATUS: Record<PhotoError['code'], number> = {
+  hashMismatch: 400,
+  notJpeg: 400,
+  tooManyPixels: 400,
+  diskFull: 507,
 }
 
 export type Api = Awaited<ReturnType<typeof createApi>>

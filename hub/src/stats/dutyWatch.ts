@@ -66,7 +66,10 @@ export class DutyWatch {
         backlog: place?.backlog ?? 0,
         provisional: place?.provisional ?? false,
       })
-      this.deps.log.warn({ stationId: change.stationId, expected: change.expected }, 'station unmanned in duty hours')
+      this.deps.log.warn(
+        { stationId: change.stationId, expected: change.expected },
+        'station unmanned in duty hours',
+      )
     }
   }
 }

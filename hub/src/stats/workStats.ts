@@ -1,14 +1,11 @@
-import {
-  type ActivityPlan,
-  type AttendanceResult,
-  attendance,
-  type SignIn,
-} from '../domain/activities/attendance.js'
+import type { AttendanceResult } from '../domain/activities/attendance.js'
 import { type StudyStatus, type StudyTargets, studyStatus } from '../domain/activities/studyHours.js'
 import { evaluateShift, onDutyNow, type ShiftResult } from '../domain/duty/evaluate.js'
 import { shiftsOn } from '../domain/duty/schedule.js'
 import { addDays, atLocal, datesBetween, localDate } from '../domain/localTime.js'
+import type { PhotoStore } from '../storage/photoStore.js'
 import type { WorkStore } from '../storage/workStore.js'
+import { type ActivityRecord, activityRecord, photoCandidates } from './activityRecord.js'
 
 /** Where a station sits, and whether its figures can still change. */
 export interface StationPlace {
@@ -72,11 +69,17 @@ export class WorkStats {
       districtName: () => string
       now: () => number
       targets?: StudyTargets
+      /** Where uploaded photos are; without it (figures only) no photo counts as uploaded. */
+      photos?: Pick<PhotoStore, 'uploaded'>
     },
   ) {}
 
   stationIds(): string[] {
     return this.deps.places().map((p) => p.stationId)
+  }
+
+  place(stationId: string): StationPlace | undefined {
+    return this.deps.places().find((p) => p.stationId === stationId)
   }
 
   /** Every judged shift between two local dates (inclusive). */
@@ -110,19 +113,30 @@ export class WorkStats {
     )
   }
 
-  /** Attendance of the activities planned in a date range, with each activity's result and sign-ins. */
+  /**
+   * The record of each activity planned in a date range: its attendance, sign-ins, photos
+   * and photo check.
+   */
   async activityResults(
     from: string,
     to: string,
     opts: { makeUps?: boolean } = {},
-  ): Promise<{ plan: ActivityPlan; result: AttendanceResult; signIns: SignIn[] }[]> {
+  ): Promise<ActivityRecord[]> {
     const plans = (await this.deps.work.plans({ from, to })).filter(
       (p) => opts.makeUps || p.kind !== 'makeUp',
     )
-    const byActivity = await this.deps.work.signIns(plans.map((p) => p.activityId))
+    const activityIds = plans.map((p) => p.activityId)
+    const byActivity = await this.deps.work.signIns(activityIds)
+    const witnessIds = [...byActivity.values()].flat().flatMap((s) => s.witnessPhotoId ?? [])
+    const photos = await this.deps.work.activityPhotos({ activityIds, photoIds: witnessIds })
+    const candidates = photoCandidates(photos)
+    const uploaded = new Map<string, ReadonlySet<string>>()
+    for (const stationId of new Set(photos.map((p) => p.stationId)))
+      uploaded.set(stationId, (await this.deps.photos?.uploaded(stationId)) ?? new Set())
     return plans.map((plan) => {
       const signIns = byActivity.get(plan.activityId) ?? []
-      return { plan, result: attendance(plan, signIns), signIns }
+      const own = uploaded.get(plan.stationId) ?? new Set<string>()
+      return activityRecord(plan, signIns, candidates(plan.activityId, signIns), own)
     })
   }
 

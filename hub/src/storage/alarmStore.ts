@@ -22,5 +22,11 @@ export interface AlarmStore {
   clear(id: number, at: number, reason: string): Promise<void>
   /** Throws WorkError('notFound') for an unknown id; acknowledging twice keeps the first. */
   acknowledge(id: number, by: string, at: number): Promise<Alarm>
-  list(filter: { active?: boolean; stationId?: string; from?: number; to?: number; limit: number }): Promise<Alarm[]>
+  list(filter: {
+    active?: boolean
+    stationId?: string
+    from?: number
+    to?: number
+    limit: number
+  }): Promise<Alarm[]>
 }

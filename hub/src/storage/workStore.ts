@@ -1,5 +1,6 @@
 import { CodedError } from '@ejia/platform'
 import type { ActivityPlan, SignIn } from '../domain/activities/attendance.js'
+import type { ActivityPhoto } from '../domain/activities/photoCheck.js'
 import type { StudyEntry } from '../domain/activities/studyHours.js'
 import type { Punch } from '../domain/duty/evaluate.js'
 import type { DutySchedule } from '../domain/duty/schedule.js'
@@ -107,4 +108,12 @@ export interface WorkStore {
   dutyPunches(from: number, to: number): Promise<(Punch & { stationId: string })[]>
   /** Sign-ins by activity, from the ledger. */
   signIns(activityIds: readonly string[]): Promise<Map<string, SignIn[]>>
+  /**
+   * Photos from the ledger's `activity.photo` events: those taken at the activities named,
+   * and those with the ids named (witness photos need not name their activity). Oldest first.
+   */
+  activityPhotos(q: {
+    activityIds?: readonly string[]
+    photoIds?: readonly string[]
+  }): Promise<ActivityPhoto[]>
 }

@@ -32,6 +32,8 @@ export interface SignIn {
   method: string
   at: number
   vouchedBy?: string
+  /** The witness photo a kiosk took of a vouched sign-in (its `activity.photo` event). */
+  witnessPhotoId?: string
 }
 
 export interface AttendanceResult {

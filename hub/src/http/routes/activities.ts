@@ -1,9 +1,11 @@
+import { TownCode } from '@ejia/protocol'
 import Type from 'typebox'
 import { defaultQuorum, stillAbsent } from '../../domain/activities/attendance.js'
+import type { RecordPhoto } from '../../stats/activityRecord.js'
 import type { Api, ApiDeps } from '../api.js'
 import { actorOf, LocalDate, PlanBody } from '../schemas.js'
 
-/** Planned activities, and their record: who was expected, who came, quorum. */
+/** Planned activities, and their record: who was expected, who came, quorum, photos. */
 export function activityRoutes(app: Api, deps: ApiDeps): void {
   app.put(
     '/api/activities/:id',
@@ -32,7 +34,7 @@ export function activityRoutes(app: Api, deps: ApiDeps): void {
     async (req) => {
       const all = await deps.stats.activityResults(req.query.from, req.query.to, { makeUps: true })
       return {
-        activities: all.map(({ plan, result, signIns }) => {
+        activities: all.map(({ plan, result, signIns, photos, photoCheck }) => {
           // those absent who came to a make-up since are absent no more
           const makeUpSignIns = all
             .filter((a) => a.plan.makeUpOf === plan.activityId)
@@ -42,9 +44,53 @@ export function activityRoutes(app: Api, deps: ApiDeps): void {
             result,
             stillAbsent: stillAbsent(result, makeUpSignIns),
             signIns: signIns.map((s) => ({ ...s, at: new Date(s.at).toISOString() })),
+            photos: photos.map(photoJson),
+            photoCheck,
           }
         }),
       }
     },
   )
+
+  app.get(
+    '/api/activities/flags',
+    {
+      schema: {
+        summary:
+          'Activity records to inspect: held without an evidence photo, a photo whose face count is far ' +
+          'from the sign-ins, or a vouched sign-in without its witness photo (docs/RULES.md)',
+        querystring: Type.Object({
+          from: LocalDate,
+          to: LocalDate,
+          town: Type.Optional(TownCode),
+        }),
+      },
+    },
+    async (req) => {
+      const all = await deps.stats.activityResults(req.query.from, req.query.to, { makeUps: true })
+      return {
+        activities: all.flatMap(({ plan, photos, photoCheck }) => {
+          const place = deps.stats.place(plan.stationId)
+          if (photoCheck.flags.length === 0 || (req.query.town && place?.townCode !== req.query.town))
+            return []
+          return [
+            {
+              activityId: plan.activityId,
+              stationId: plan.stationId,
+              stationName: place?.stationName ?? null,
+              townCode: place?.townCode ?? null,
+              date: plan.date,
+              kind: plan.kind,
+              title: plan.title,
+              flags: photoCheck.flags,
+              photoCheck,
+              photos: photos.map(photoJson),
+            },
+          ]
+        }),
+      }
+    },
+  )
 }
+
+const photoJson = (p: RecordPhoto) => ({ ...p, at: new Date(p.at).toISOString() })

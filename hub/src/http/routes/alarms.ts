@@ -44,7 +44,11 @@ export function alarmRoutes(app: Api, deps: ApiDeps): void {
     { schema: { params: Type.Object({ id: Type.Integer({ minimum: 1 }) }) } },
     async (req) => {
       const a = await deps.alarms.acknowledge(req.params.id, actorOf(req.headers), deps.now())
-      return { id: a.id, ackedBy: a.ackedBy, ackedAt: a.ackedAt === null ? null : new Date(a.ackedAt).toISOString() }
+      return {
+        id: a.id,
+        ackedBy: a.ackedBy,
+        ackedAt: a.ackedAt === null ? null : new Date(a.ackedAt).toISOString(),
+      }
     },
   )
 }

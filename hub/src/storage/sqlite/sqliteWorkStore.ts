@@ -1,5 +1,6 @@
 import type { Database } from '@ejia/platform'
 import type { ActivityPlan, SignIn } from '../../domain/activities/attendance.js'
+import type { ActivityPhoto } from '../../domain/activities/photoCheck.js'
 import type { StudyEntry } from '../../domain/activities/studyHours.js'
 import type { Punch } from '../../domain/duty/evaluate.js'
 import type { DutySchedule } from '../../domain/duty/schedule.js'
@@ -256,15 +257,38 @@ export class SqliteWorkStore implements WorkStore {
         method: string
         activityId: string
         vouchedBy?: string
+        witnessPhotoId?: string
       }
       out.get(b.activityId)?.push({
         personId: b.personId,
         method: b.method,
         at: Date.parse(r.device_time),
         ...(b.vouchedBy ? { vouchedBy: b.vouchedBy } : {}),
+        ...(b.witnessPhotoId ? { witnessPhotoId: b.witnessPhotoId } : {}),
       })
     }
     return out
+  }
+
+  async activityPhotos(q: {
+    activityIds?: readonly string[]
+    photoIds?: readonly string[]
+  }): Promise<ActivityPhoto[]> {
+    if (!q.activityIds?.length && !q.photoIds?.length) return []
+    const rows = await this.read.all<{ station_id: string; device_time: string; body: string }[]>(
+      `SELECT station_id, device_time, body FROM events
+       WHERE type = 'activity.photo'
+         AND (json_extract(body, '$.activityId') IN (SELECT value FROM json_each(?1))
+           OR json_extract(body, '$.photoId') IN (SELECT value FROM json_each(?2)))
+       ORDER BY device_time, ingest_id`,
+      JSON.stringify(q.activityIds ?? []),
+      JSON.stringify(q.photoIds ?? []),
+    )
+    return rows.map((r) => ({
+      ...(JSON.parse(r.body) as Omit<ActivityPhoto, 'stationId' | 'at'>),
+      stationId: r.station_id,
+      at: Date.parse(r.device_time),
+    }))
   }
 
   private async auditIn(db: Database, actor: string, action: string, detail: unknown): Promise<void> {
