@@ -191,7 +191,11 @@ describe('evidence photos at the hub', () => {
       Array.from({ length: n }, (_, i) => checkin(`${activityId}-m${i + 1}`, activityId))
 
     // day-a: 6 by card, one vouched with a witness photo, one vouched without: 8 signed in
+    const start = { activityId: 'day-a', kind: 'themeDay', theme: 'service', title: '主题党日' }
+    // an earlier start of day-a from another village's kiosk is not day-a's start
+    await publish(b, [{ type: 'activity.start', body: { ...start, startedBy: 'intruder' } }])
     await publish(a, [
+      { type: 'activity.start', body: { ...start, startedBy: 'day-a-m1' } },
       ...people('day-a', 6),
       photoEvent(witness, { purpose: 'witness', activityId: 'day-a', faces: 1 }),
       checkin('day-a-m7', 'day-a', {
@@ -202,8 +206,9 @@ describe('evidence photos at the hub', () => {
       checkin('day-a-m8', 'day-a', { method: 'vouch', vouchedBy: 'day-a-m1' }),
       photoEvent(group, { purpose: 'evidence', activityId: 'day-a', faces: 7, takenBy: 'day-a-m1' }),
       photoEvent(uncounted, { purpose: 'evidence', activityId: 'day-a' }),
+      { type: 'activity.end', body: { activityId: 'day-a', endedBy: 'day-a-m1' } },
     ])
-    // another village's kiosk cannot put its photo into day-a's record
+    // another village's kiosk cannot put its photo, or its start, into day-a's record
     await publish(b, [photoEvent(crowd, { purpose: 'evidence', activityId: 'day-a', faces: 40 })])
     // day-c: 10 signed in, the best photo shows 4; day-b: 3 signed in, no photo
     await publish(c, [
@@ -218,6 +223,9 @@ describe('evidence photos at the hub', () => {
       activities.find((x: { plan: { activityId: string } }) => x.plan.activityId === id)
     const dayA = day('day-a')
     expect(dayA.result).toMatchObject({ present: 6, vouched: 2 })
+    expect([dayA.started?.by, dayA.ended?.by]).toEqual(['day-a-m1', 'day-a-m1'])
+    expect(Date.parse(dayA.ended.at)).toBeGreaterThanOrEqual(Date.parse(dayA.started.at))
+    expect([day('day-c').started, day('day-c').ended]).toEqual([null, null])
     expect(dayA.photoCheck).toEqual({
       outcome: 'ok',
       signedIn: 8,

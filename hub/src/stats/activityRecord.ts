@@ -5,6 +5,7 @@ import {
   type SignIn,
 } from '../domain/activities/attendance.js'
 import { type ActivityPhoto, type PhotoCheck, photoCheck } from '../domain/activities/photoCheck.js'
+import type { ActivityMarks } from '../storage/workStore.js'
 
 /** Where the hub serves a photo; ids are content hashes, so the address never changes. */
 export const photoUrl = (photoId: string): string => `/api/photos/${photoId}`
@@ -33,6 +34,9 @@ export type RecordSignIn = SignIn & { witness?: WitnessState }
  */
 export interface ActivityRecord {
   plan: ActivityPlan
+  /** Opened and closed at the kiosk (`activity.start`, `activity.end`); null until then. */
+  started: { at: number; by: string } | null
+  ended: { at: number; by: string } | null
   result: AttendanceResult
   signIns: RecordSignIn[]
   /** Evidence and witness photos of the activity, oldest first. */
@@ -50,6 +54,7 @@ export function activityRecord(
   signIns: readonly SignIn[],
   candidates: readonly ActivityPhoto[],
   uploaded: ReadonlySet<string>,
+  marks: ActivityMarks = { started: null, ended: null },
 ): ActivityRecord {
   const witnessIds = new Set(signIns.flatMap((s) => s.witnessPhotoId ?? []))
   const photos = new Map<string, ActivityPhoto>()
@@ -62,6 +67,8 @@ export function activityRecord(
   const witnesses = new Set(own.filter((p) => p.purpose === 'witness').map((p) => p.photoId))
   return {
     plan,
+    started: marks.started,
+    ended: marks.ended,
     result: attendance(plan, signIns),
     signIns: signIns.map((s) =>
       s.method !== 'vouch'

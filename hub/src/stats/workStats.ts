@@ -130,13 +130,20 @@ export class WorkStats {
     const witnessIds = [...byActivity.values()].flat().flatMap((s) => s.witnessPhotoId ?? [])
     const photos = await this.deps.work.activityPhotos({ activityIds, photoIds: witnessIds })
     const candidates = photoCandidates(photos)
+    const marks = await this.deps.work.activityMarks(plans)
     const uploaded = new Map<string, ReadonlySet<string>>()
     for (const stationId of new Set(photos.map((p) => p.stationId)))
       uploaded.set(stationId, (await this.deps.photos?.uploaded(stationId)) ?? new Set())
     return plans.map((plan) => {
       const signIns = byActivity.get(plan.activityId) ?? []
       const own = uploaded.get(plan.stationId) ?? new Set<string>()
-      return activityRecord(plan, signIns, candidates(plan.activityId, signIns), own)
+      return activityRecord(
+        plan,
+        signIns,
+        candidates(plan.activityId, signIns),
+        own,
+        marks.get(plan.activityId),
+      )
     })
   }
 

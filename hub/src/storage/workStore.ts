@@ -116,4 +116,17 @@ export interface WorkStore {
     activityIds?: readonly string[]
     photoIds?: readonly string[]
   }): Promise<ActivityPhoto[]>
+  /**
+   * When each activity was opened and closed at its own station's kiosk, from the ledger;
+   * the first of each. Marks from any other station are not the activity's.
+   */
+  activityMarks(
+    activities: readonly { activityId: string; stationId: string }[],
+  ): Promise<Map<string, ActivityMarks>>
+}
+
+/** The kiosk's `activity.start` and `activity.end` of one activity, as stamped by its station. */
+export interface ActivityMarks {
+  started: { at: number; by: string } | null
+  ended: { at: number; by: string } | null
 }

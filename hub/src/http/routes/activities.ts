@@ -34,13 +34,17 @@ export function activityRoutes(app: Api, deps: ApiDeps): void {
     async (req) => {
       const all = await deps.stats.activityResults(req.query.from, req.query.to, { makeUps: true })
       return {
-        activities: all.map(({ plan, result, signIns, photos, photoCheck }) => {
+        activities: all.map(({ plan, started, ended, result, signIns, photos, photoCheck }) => {
           // those absent who came to a make-up since are absent no more
           const makeUpSignIns = all
             .filter((a) => a.plan.makeUpOf === plan.activityId)
             .flatMap((a) => a.signIns)
+          const mark = (m: { at: number; by: string } | null) =>
+            m ? { at: new Date(m.at).toISOString(), by: m.by } : null
           return {
             plan,
+            started: mark(started),
+            ended: mark(ended),
             result,
             stillAbsent: stillAbsent(result, makeUpSignIns),
             signIns: signIns.map((s) => ({ ...s, at: new Date(s.at).toISOString() })),

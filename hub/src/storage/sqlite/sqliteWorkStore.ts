@@ -5,6 +5,7 @@ import type { StudyEntry } from '../../domain/activities/studyHours.js'
 import type { Punch } from '../../domain/duty/evaluate.js'
 import type { DutySchedule } from '../../domain/duty/schedule.js'
 import {
+  type ActivityMarks,
   type AuditEntry,
   type Correction,
   type Person,
@@ -289,6 +290,33 @@ export class SqliteWorkStore implements WorkStore {
       stationId: r.station_id,
       at: Date.parse(r.device_time),
     }))
+  }
+
+  async activityMarks(
+    activities: readonly { activityId: string; stationId: string }[],
+  ): Promise<Map<string, ActivityMarks>> {
+    const out = new Map<string, ActivityMarks>()
+    const stationOf = new Map(activities.map((a) => [a.activityId, a.stationId]))
+    if (activities.length === 0) return out
+    const rows = await this.read.all<
+      { station_id: string; type: string; device_time: string; body: string }[]
+    >(
+      `SELECT station_id, type, device_time, body FROM events
+       WHERE type IN ('activity.start', 'activity.end')
+         AND json_extract(body, '$.activityId') IN (SELECT value FROM json_each(?))
+       ORDER BY device_time, ingest_id`,
+      JSON.stringify([...stationOf.keys()]),
+    )
+    for (const r of rows) {
+      const b = JSON.parse(r.body) as { activityId: string; startedBy?: string; endedBy?: string }
+      if (stationOf.get(b.activityId) !== r.station_id) continue
+      const m = out.get(b.activityId) ?? { started: null, ended: null }
+      const at = Date.parse(r.device_time)
+      if (r.type === 'activity.start' && !m.started) m.started = { at, by: b.startedBy ?? '' }
+      if (r.type === 'activity.end' && !m.ended) m.ended = { at, by: b.endedBy ?? '' }
+      out.set(b.activityId, m)
+    }
+    return out
   }
 
   private async auditIn(db: Database, actor: string, action: string, detail: unknown): Promise<void> {
