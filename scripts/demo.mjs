@@ -111,6 +111,9 @@ const kiosk = await start('kiosk agent', 'edge/bin/ejia-edge.js', [
   `${district}/stations/${kioskStation}.json`,
   '--hub',
   mqttUrl,
+  // evidence photos taken at the kiosk are uploaded to the hub API
+  '--hub-http',
+  api,
   '--data',
   `${demo}/kiosk`,
   '--api-port',

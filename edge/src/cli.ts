@@ -4,12 +4,14 @@ import { ConfigError, loadStationConfig } from '@ejia/firmware-config'
 import { createLogger, parsePort, stopOnSignals } from '@ejia/platform'
 import { startEdge } from './main.js'
 
-const USAGE = 'usage: ejia-edge --config FILE [--hub mqtt://HOST:PORT] [--data DIR] [--api-port N]'
+const USAGE =
+  'usage: ejia-edge --config FILE [--hub mqtt://HOST:PORT] [--hub-http http://HOST:PORT] [--data DIR] [--api-port N]'
 
 const { values } = parseArgs({
   options: {
     config: { type: 'string' },
     hub: { type: 'string' },
+    'hub-http': { type: 'string' },
     data: { type: 'string' },
     'api-port': { type: 'string' },
   },
@@ -24,6 +26,7 @@ let config: ReturnType<typeof loadStationConfig>
 try {
   config = loadStationConfig(values.config)
   if (values.hub) config.hub.mqttUrl = values.hub
+  if (values['hub-http']) config.hub.httpUrl = values['hub-http']
   if (values.data) config.dataDir = resolve(values.data)
   if (values['api-port']) config.localApi.port = parsePort('api-port', values['api-port'])
 } catch (err) {

@@ -10,6 +10,7 @@ import { type Agent, startAgent } from './app/agent.js'
 import { FaultBoard } from './app/faults.js'
 import { startDevices } from './composition/devices.js'
 import { loadFace, startFace } from './composition/face.js'
+import { startPhotos } from './composition/photos.js'
 import type { Clock } from './ports/clock.js'
 import { AGENT_VERSION } from './version.js'
 
@@ -92,18 +93,31 @@ export async function startEdge(config: StationConfig, opts: EdgeOptions): Promi
     }
   }
 
+  // photos come in through the local API only; simulated fleets without it hold no photos.db
+  const photos = await startPhotos(config, {
+    agent,
+    engine: face && 'engine' in face ? face.engine : undefined,
+    clock,
+    log,
+  })
   const uiDir = kioskUiDir()
   const api = await createLocalApi({
     agent,
     station: { id: stationId, name: config.station.name, townName: config.station.townName },
     log: log.child({ name: 'edge:http' }),
     face: faceRoutes,
+    photos: {
+      service: photos.service,
+      retentionDays: config.photos.retentionDays,
+      log: log.child({ name: 'edge:photos' }),
+    },
     devices,
     ...(uiDir ? { uiDir } : {}),
   })
   try {
     await api.listen({ host: config.localApi.host, port: config.localApi.port })
   } catch (err) {
+    await photos.stop()
     await stopInputs()
     await agent.stop()
     await replica?.close()
@@ -116,6 +130,8 @@ export async function startEdge(config: StationConfig, opts: EdgeOptions): Promi
       typeof address === 'object' && address ? `http://${config.localApi.host}:${address.port}` : undefined,
     async stop() {
       await api.close()
+      // before the face service, which closes the engine the photos count faces with
+      await photos.stop()
       await stopInputs()
       await agent.stop()
       await replica?.close()

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { type EdgeHandle, startEdge } from '@ejia/edge'
 import { type HubHandle, startHub } from '@ejia/hub'
 import pino from 'pino'
+import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../helpers/district.js'
 import { until } from '../helpers/wait.js'
@@ -145,12 +146,36 @@ describe('roster sync, hub to kiosk', () => {
     expect(await pin(local, 'a-000', '2580')).toMatchObject({ status: 401, body: { reason: 'badPin' } })
     expect(await pin(local, 'a-000', '9999')).toMatchObject({ status: 200, body: { personId: 'a-000' } })
 
+    // a cadre vouches for a villager, with a witness photo taken at this kiosk first
+    const vouch = (witnessPhotoId: string) =>
+      fetch(`${local}/api/signin/vouch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ personId: 'a-100', cadreId: 'a-000', cadrePin: '9999', witnessPhotoId }),
+      }).then(json)
+    expect(await vouch('0'.repeat(64))).toMatchObject({ status: 422, body: { error: 'witnessPhotoUnknown' } })
+    const photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#8a6' } })
+      .jpeg()
+      .toBuffer()
+    const taken = await fetch(`${local}/api/photos?purpose=witness&takenBy=a-000`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/jpeg' },
+      body: photo,
+    }).then(json)
+    expect(taken.status).toBe(201)
+    expect(await vouch(taken.body.photoId as string)).toMatchObject({
+      status: 200,
+      body: { kind: 'checkin', personId: 'a-100', method: 'vouch' },
+    })
+
     // the hub's own record: every sign-in the kiosk made reached the ledger
     await until('the sign-ins to reach the hub', async () => {
       const res = (await (await fetch(`${api}/api/events?station=${a}&type=checkin&limit=100`)).json()) as {
-        events: unknown[]
+        events: { body: { method: string; witnessPhotoId?: string } }[]
       }
-      return res.events.length === 3 ? true : undefined
+      return res.events.length === 4 ? res.events : undefined
+    }).then((events) => {
+      expect(events.find((e) => e.body.method === 'vouch')?.body.witnessPhotoId).toBe(taken.body.photoId)
     })
   })
 })

@@ -49,5 +49,10 @@ export interface FaceEngine {
   readonly modelVersion: string
   readonly embeddingSize: number
   analyse(frame: RgbImage, opts?: { liveness?: boolean }): Promise<FaceAnalysis>
+  /**
+   * Every face in a photo of a group, small ones too, for counting who was there: no
+   * quality gates, no landmarks, no embeddings. Boxes in frame coordinates, best first.
+   */
+  detectFaces(frame: RgbImage): Promise<Box[]>
   close(): Promise<void>
 }

@@ -8,8 +8,10 @@ import { REGISTRY_FILE, readExistingSecrets, writeBundle } from '../provision/wr
 
 const USAGE = `usage:
   ejia-config provision --stations FILE.csv --out DIR [--district-name NAME] [--hub-url URL]
+                        [--hub-http-url URL]
       Makes DIR/registry.json for the hub and DIR/stations/<id>.json (with credentials) per
-      station. Re-running keeps the secrets already issued in DIR.
+      station. Re-running keeps the secrets already issued in DIR. --hub-url is the broker,
+      --hub-http-url the hub API the kiosks upload photos to.
   ejia-config validate FILE
       Checks a station config or a hub registry and explains every problem.`
 
@@ -26,6 +28,7 @@ function runProvision(argv: string[]): void {
       out: { type: 'string' },
       'district-name': { type: 'string', default: '青山区' },
       'hub-url': { type: 'string', default: 'mqtt://127.0.0.1:1883' },
+      'hub-http-url': { type: 'string' },
     },
   })
   if (!values.stations || !values.out) fail(USAGE)
@@ -39,6 +42,7 @@ function runProvision(argv: string[]): void {
   const result = provision(csv.rows, {
     districtName: values['district-name'],
     hubUrl: values['hub-url'],
+    ...(values['hub-http-url'] ? { hubHttpUrl: values['hub-http-url'] } : {}),
     existingSecrets: readExistingSecrets(values.out),
   })
   const problems = [...csv.problems, ...result.problems]

@@ -76,6 +76,17 @@ describe('provision', () => {
     expect(JSON.stringify(out.registry)).not.toContain(out.configs[0]!.hub.password)
   })
 
+  it('gives kiosks the hub API for photo uploads only when one is named', () => {
+    const without = provision(rows, opts).configs[0]!
+    expect(without.hub.httpUrl).toBeUndefined()
+    expect(parseStationConfig(without).photos).toEqual({ retentionDays: 30 })
+    const withApi = provision(rows, { ...opts, hubHttpUrl: 'https://hub.local:8443' }).configs[0]!
+    expect(parseStationConfig(withApi).hub.httpUrl).toBe('https://hub.local:8443')
+    expect(() =>
+      parseStationConfig({ ...withApi, hub: { ...withApi.hub, httpUrl: 'mqtt://hub.local' } }),
+    ).toThrow(/hub\.httpUrl: must match pattern/)
+  })
+
   it('refuses a town name that does not match its code', () => {
     const bad = parseStationCsv(
       [HEADER, '城关镇,甲村,339901001001,,', '东坝镇,乙村,339901001002,,'].join('\n'),

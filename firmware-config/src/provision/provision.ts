@@ -9,6 +9,8 @@ import type { CsvProblem, StationRow } from './stationCsv.js'
 export interface ProvisionOptions {
   districtName: string
   hubUrl: string
+  /** The hub's HTTP API, where kiosks upload photos; without it photos stay on the kiosks. */
+  hubHttpUrl?: string
   /** Secrets already issued, by station id; kept so re-provisioning does not lock kiosks out. */
   existingSecrets?: ReadonlyMap<string, string>
   now?: Date
@@ -100,7 +102,12 @@ export function provision(rows: readonly StationRow[], opts: ProvisionOptions): 
         districtName: opts.districtName,
         timezone: 'Asia/Shanghai',
       },
-      hub: { mqttUrl: opts.hubUrl, username: r.stationId, password: secret },
+      hub: {
+        mqttUrl: opts.hubUrl,
+        ...(opts.hubHttpUrl ? { httpUrl: opts.hubHttpUrl } : {}),
+        username: r.stationId,
+        password: secret,
+      },
       dataDir: '/var/lib/ejia',
       uplink: {
         batchMaxEvents: 100,
@@ -110,6 +117,7 @@ export function provision(rows: readonly StationRow[], opts: ProvisionOptions): 
         reconnectPeriodS: 2,
       },
       journal: { retentionDays: 180 },
+      photos: { retentionDays: 30 },
       devices: [],
       roster: { file: '' },
       // each kiosk gets its own key for face templates at rest

@@ -40,6 +40,13 @@ export const StationConfig = Type.Object(
           maxLength: 256,
           description: 'MQTT secret issued at provisioning',
         }),
+        httpUrl: Type.Optional(
+          Type.String({
+            pattern: '^https?://[^/?#]+[^?#]*$',
+            description:
+              'Hub HTTP API, e.g. https://hub.example; evidence photos are uploaded there (same username and password). Without it, photos stay on the kiosk',
+          }),
+        ),
       },
       { additionalProperties: false, title: 'Hub connection' },
     ),
@@ -74,6 +81,18 @@ export const StationConfig = Type.Object(
         }),
       },
       { additionalProperties: false, default: {}, title: 'Journal' },
+    ),
+    photos: Type.Object(
+      {
+        retentionDays: Type.Number({
+          minimum: 1,
+          maximum: 3650,
+          default: 30,
+          description:
+            'Days a full-size photo stays on the kiosk after the hub has it; thumbnails stay, photos not yet uploaded are never deleted',
+        }),
+      },
+      { additionalProperties: false, default: {}, title: 'Evidence and witness photos' },
     ),
     devices: Type.Array(DeviceConfig, {
       default: [],

@@ -27,6 +27,17 @@ describe('fakes behind the hardware ports', () => {
     const seen = await engine.analyse(frame(1), { liveness: true })
     expect(seen.ok && Array.from(seen.embedding)).toEqual([1, 0, 0, 0, 0, 0, 0, 0])
     expect(seen.ok && seen.liveness).toBe(0)
+    // a group photo: one face per pixel that stands for a known face
+    const group = {
+      width: 3,
+      height: 2,
+      data: new Uint8Array([1, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0]),
+    }
+    expect((await engine.detectFaces(group)).map((b) => [b.x1, b.y1])).toEqual([
+      [0, 0],
+      [1, 1],
+      [2, 1],
+    ])
   })
 
   it('FakeAttendanceDevice delivers reads until it faults', async () => {

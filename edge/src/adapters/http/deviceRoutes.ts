@@ -8,7 +8,12 @@ const RECENT = 20
 /** Readers, the kiosk's mode, and what the last reads did, for the kiosk UI and the admin screen. */
 export function deviceRoutes(
   app: LocalApp,
-  deps: { devices: readonly AttendanceDevice[]; signIn: CredentialSignIn },
+  deps: {
+    devices: readonly AttendanceDevice[]
+    signIn: CredentialSignIn
+    /** Whether this kiosk holds a photo: a vouch's witness photo must have been taken here. */
+    witnessKnown?: (photoId: string) => Promise<boolean>
+  },
 ): void {
   const recent: (SignInOutcome & { at: string })[] = []
   deps.signIn.onOutcome((o) => {
@@ -87,6 +92,12 @@ export function deviceRoutes(
       },
     },
     async (req, reply) => {
+      if (deps.witnessKnown && !(await deps.witnessKnown(req.body.witnessPhotoId))) {
+        return reply.code(422).send({
+          error: 'witnessPhotoUnknown',
+          message: 'take the witness photo first (POST /api/photos?purpose=witness), then vouch with its id',
+        })
+      }
       try {
         const outcome = await deps.signIn.vouch(req.body)
         return outcome.kind === 'unknown' ? reply.code(401).send(outcome) : outcome

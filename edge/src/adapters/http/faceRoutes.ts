@@ -7,6 +7,7 @@ import { EnrolmentError } from '../../app/face/enrolment.js'
 import type { FaceService } from '../../app/face/faceService.js'
 import type { PushCamera } from '../camera/pushCamera.js'
 import { decodeImage, ImageError } from '../image/decodeImage.js'
+import { IMAGE_TYPES } from './imageBody.js'
 
 /** The local API's Fastify instance, typed by its TypeBox schemas. */
 export type LocalApp = FastifyInstance<
@@ -56,9 +57,6 @@ const Forget = Type.Object(
   { additionalProperties: false },
 )
 
-const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp']
-const MAX_FRAME_BYTES = 4 * 1024 * 1024
-
 /**
  * Face check-in and enrolment for the kiosk UI. Every refusal says why, with a code the
  * UI turns into words; a kiosk without face check-in says so, and the UI offers the rest.
@@ -98,11 +96,6 @@ export function faceRoutes(app: LocalApp, deps: FaceRouteDeps): void {
     return reply.code(204).send()
   })
 
-  app.addContentTypeParser(
-    IMAGE_TYPES,
-    { parseAs: 'buffer', bodyLimit: MAX_FRAME_BYTES },
-    (_req, body, done) => done(null, body),
-  )
   app.post('/api/camera/frame', async (req, reply) => {
     if (!deps.camera)
       return reply

@@ -13,6 +13,8 @@ import { RecordError } from '../../app/recordEvent.js'
 import type { Devices } from '../../composition/devices.js'
 import { deviceRoutes } from './deviceRoutes.js'
 import { type FaceRouteDeps, faceRoutes } from './faceRoutes.js'
+import { imageBodies } from './imageBody.js'
+import { type PhotoRouteDeps, photoRoutes } from './photoRoutes.js'
 
 export interface StationInfo {
   id: string
@@ -40,6 +42,7 @@ export async function createLocalApi(deps: {
   log: Logger
   uiDir?: string
   face: FaceRouteDeps
+  photos: PhotoRouteDeps
   devices: Devices
 }) {
   const app = Fastify({
@@ -50,10 +53,16 @@ export async function createLocalApi(deps: {
 
   if (deps.uiDir) await app.register(fastifyStatic, { root: deps.uiDir })
 
+  imageBodies(app)
   faceRoutes(app, deps.face)
-  deviceRoutes(app, deps.devices)
+  photoRoutes(app, deps.photos)
+  deviceRoutes(app, { ...deps.devices, witnessKnown: (id) => deps.photos.service.has(id) })
 
-  app.get('/api/status', async () => ({ station: deps.station, ...(await deps.agent.status()) }))
+  app.get('/api/status', async () => ({
+    station: deps.station,
+    ...(await deps.agent.status()),
+    photos: await deps.photos.service.status(),
+  }))
 
   app.post(
     '/api/events',

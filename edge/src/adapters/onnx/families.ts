@@ -7,8 +7,12 @@ import type { RgbImage } from '../../domain/face/image.js'
  * a config change; a new family (SCRFD, YuNet, SFace) needs one small adapter like these.
  */
 export interface FaceDetector {
-  /** Faces in frame coordinates, best first. */
-  detect(img: RgbImage): Promise<Box[]>
+  /** The model's input size: a group photo is tiled to a multiple of it. */
+  readonly inputSize: { width: number; height: number }
+  /** The configured minimum score of a face. */
+  readonly threshold: number
+  /** Faces in frame coordinates, best first; `minScore` overrides the threshold. */
+  detect(img: RgbImage, minScore?: number): Promise<Box[]>
 }
 
 export interface LandmarkModel {

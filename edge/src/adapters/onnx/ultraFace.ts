@@ -14,25 +14,29 @@ import { inputSize, type LoadedModel, run } from './session.js'
  * small frame is scaled up rather than left tiny.
  */
 export class UltraFaceDetector implements FaceDetector {
-  private readonly size: { width: number; height: number }
+  readonly inputSize: { width: number; height: number }
 
   constructor(
     private readonly model: LoadedModel,
     private readonly opts: { threshold: number; iou: number } = { threshold: 0.7, iou: 0.3 },
   ) {
-    this.size = inputSize(model)
+    this.inputSize = inputSize(model)
   }
 
-  async detect(img: RgbImage): Promise<Box[]> {
-    const first = await this.pass(img, 0)
-    const small = img.width < this.size.width * 2 && img.height < this.size.height * 2
+  get threshold(): number {
+    return this.opts.threshold
+  }
+
+  async detect(img: RgbImage, minScore = this.opts.threshold): Promise<Box[]> {
+    const first = await this.pass(img, 0, minScore)
+    const small = img.width < this.inputSize.width * 2 && img.height < this.inputSize.height * 2
     if (first.length > 0 || !small) return first
-    return this.pass(img, 1)
+    return this.pass(img, 1, minScore)
   }
 
   /** One detection pass, the frame centred in a canvas `pad` × its size larger. */
-  private async pass(img: RgbImage, pad: number): Promise<Box[]> {
-    const { width: W, height: H } = this.size
+  private async pass(img: RgbImage, pad: number, minScore: number): Promise<Box[]> {
+    const { width: W, height: H } = this.inputSize
     let cw = img.width * (1 + pad)
     let ch = img.height * (1 + pad)
     if (cw / ch > W / H) ch = (cw * H) / W
@@ -56,7 +60,7 @@ export class UltraFaceDetector implements FaceDetector {
     const n = scores.length / 2
     for (let i = 0; i < n; i++) {
       const score = scores[i * 2 + 1] as number
-      if (score < this.opts.threshold) continue
+      if (score < minScore) continue
       found.push({
         x1: (boxes[i * 4] as number) * cw - ox,
         y1: (boxes[i * 4 + 1] as number) * ch - oy,
