@@ -1,11 +1,7 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../../test/helpers/district.js'
+import { startTestHub, type TestHub } from '../../test/helpers/hub.js'
 import { until } from '../../test/helpers/wait.js'
-import { type HubHandle, startHub } from './main.js'
 
 /**
  * The unmanned-station alarm on a real hub: a rota, a clock the test moves, and the
@@ -16,7 +12,7 @@ describe('unmanned-station alarm', () => {
   const [s1] = district.configs.map((c) => c.station.id) as [string]
   // Friday 2026-11-27, 09:00 in China
   let now = Date.parse('2026-11-27T01:00:00Z')
-  let hub: HubHandle
+  let hub: TestHub
   let api: string
   const call = async (method: string, path: string, body?: unknown, actor = 'town-clerk') => {
     const res = await fetch(`${api}${path}`, {
@@ -41,18 +37,11 @@ describe('unmanned-station alarm', () => {
   const alarms = async (q = '') => (await call('GET', `/api/alarms${q}`)).body as unknown as AlarmList
 
   beforeAll(async () => {
-    hub = await startHub({
-      dataDir: mkdtempSync(join(tmpdir(), 'ejia-alarm-')),
-      registry: district.registry,
-      mqttHost: '127.0.0.1',
-      mqttPort: 0,
-      httpHost: '127.0.0.1',
-      httpPort: 0,
-      log: pino({ level: 'silent' }),
+    hub = await startTestHub(district.registry, {
       now: () => now,
       dutyWatch: { checkEveryMs: 50, holdMs: 10 * 60_000 },
     })
-    api = `http://127.0.0.1:${hub.httpPort}`
+    api = hub.api
     const weekdays = [1, 2, 3, 4, 5].map((weekday) => ({
       weekday,
       start: '09:00',

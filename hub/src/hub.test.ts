@@ -1,36 +1,24 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { MAX_PAYLOAD_BYTES, stationTopic } from '@ejia/protocol'
 import mqtt from 'mqtt'
-import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../../test/helpers/district.js'
+import { startTestHub, type TestHub } from '../../test/helpers/hub.js'
 import { checkinEvent, connectStation } from '../../test/helpers/mqtt.js'
-import { type HubHandle, startHub } from './main.js'
 
 /** Medium tier: the real hub in-process, a real aedes broker on an ephemeral port, real SQLite. */
 describe('hub ingest, ACLs and API', () => {
   const district = makeDistrict(3)
   const [a, b] = district.configs as [(typeof district.configs)[0], (typeof district.configs)[0]]
-  let hub: HubHandle
+  let hub: TestHub
   let url: string
   let api: string
   const get = async (path: string) => (await fetch(`${api}${path}`)).json() as Promise<Record<string, any>>
   const ingestStats = () => get('/api/stats/ingest')
 
   beforeAll(async () => {
-    hub = await startHub({
-      dataDir: mkdtempSync(join(tmpdir(), 'ejia-hub-')),
-      registry: district.registry,
-      mqttHost: '127.0.0.1',
-      mqttPort: 0,
-      httpHost: '127.0.0.1',
-      httpPort: 0,
-      log: pino({ level: 'silent' }),
-    })
-    url = `mqtt://127.0.0.1:${hub.mqttPort}`
-    api = `http://127.0.0.1:${hub.httpPort}`
+    hub = await startTestHub(district.registry)
+    url = hub.mqttUrl
+    api = hub.api
   })
   afterAll(() => hub.stop())
 

@@ -7,12 +7,13 @@ import pino from 'pino'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../../test/helpers/district.js'
+import { startTestHub, type TestHub } from '../../test/helpers/hub.js'
 import { checkinEvent, connectStation } from '../../test/helpers/mqtt.js'
 import { StationAuth } from './broker/stationAuth.js'
 import { createApi } from './http/api.js'
 import { MAX_PHOTO_UPLOAD_BYTES } from './http/routes/photos.js'
 import { Counters } from './ingest/counters.js'
-import { type HubHandle, PHOTOS_DIR, startHub } from './main.js'
+import { PHOTOS_DIR } from './main.js'
 import { PhotoError, type PhotoStore } from './storage/photoStore.js'
 
 type Config = ReturnType<typeof makeDistrict>['configs'][number]
@@ -29,7 +30,7 @@ describe('evidence photos at the hub', () => {
   const district = makeDistrict(4)
   const [a, b, c] = district.configs as [Config, Config, Config] // a and c in one town, b in the other
   const dataDir = mkdtempSync(join(tmpdir(), 'ejia-photos-'))
-  let hub: HubHandle
+  let hub: TestHub
   let api: string
   const seqs = new Map<string, number>()
 
@@ -72,16 +73,8 @@ describe('evidence photos at the hub', () => {
   })
 
   beforeAll(async () => {
-    hub = await startHub({
-      dataDir,
-      registry: district.registry,
-      mqttHost: '127.0.0.1',
-      mqttPort: 0,
-      httpHost: '127.0.0.1',
-      httpPort: 0,
-      log: pino({ level: 'silent' }),
-    })
-    api = `http://127.0.0.1:${hub.httpPort}`
+    hub = await startTestHub(district.registry, { dataDir })
+    api = hub.api
   })
   afterAll(() => hub.stop())
 

@@ -1,18 +1,14 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { verifyPin } from '@ejia/platform'
-import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../../test/helpers/district.js'
+import { startTestHub, type TestHub } from '../../test/helpers/hub.js'
 import { drawInspectionSample } from './domain/inspection.js'
-import { type HubHandle, startHub } from './main.js'
 
 /** The hub's work API, over HTTP, on a real hub with its SQLite file. */
 describe('work API', () => {
   const district = makeDistrict(4)
   const [s1, s2] = district.configs.map((c) => c.station.id) as [string, string]
-  let hub: HubHandle
+  let hub: TestHub
   let api: string
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
     const res = await fetch(`${api}${path}`, {
@@ -30,16 +26,8 @@ describe('work API', () => {
   }
 
   beforeAll(async () => {
-    hub = await startHub({
-      dataDir: mkdtempSync(join(tmpdir(), 'ejia-work-')),
-      registry: district.registry,
-      mqttHost: '127.0.0.1',
-      mqttPort: 0,
-      httpHost: '127.0.0.1',
-      httpPort: 0,
-      log: pino({ level: 'silent' }),
-    })
-    api = `http://127.0.0.1:${hub.httpPort}`
+    hub = await startTestHub(district.registry)
+    api = hub.api
   })
   afterAll(() => hub.stop())
 

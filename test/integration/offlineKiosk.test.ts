@@ -1,5 +1,4 @@
 import { mkdtempSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startEdge } from '@ejia/edge'
@@ -7,17 +6,10 @@ import { startHub } from '@ejia/hub'
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
 import { makeDistrict } from '../helpers/district.js'
+import { freePort } from '../helpers/net.js'
 import { until } from '../helpers/wait.js'
 
 const log = pino({ level: 'silent' })
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as { port: number }
-  await new Promise((r) => server.close(r))
-  return port
-}
 
 /**
  * Medium tier, both sides real and in-process: a kiosk with no hub to talk to keeps

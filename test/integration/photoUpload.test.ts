@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type EdgeHandle, startEdge } from '@ejia/edge'
@@ -8,19 +7,12 @@ import { type HubHandle, startHub } from '@ejia/hub'
 import pino from 'pino'
 import { afterAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../helpers/district.js'
+import { freePort } from '../helpers/net.js'
 import { until } from '../helpers/wait.js'
 
 const log = pino({ level: 'silent' })
 // a group photo of three people, installed with the models (scripts/fetch-models.mjs)
 const SAMPLE = new URL('../../.cache/ejia-models/face-api-demo-1.7.15/sample1.jpg', import.meta.url).pathname
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as { port: number }
-  await new Promise((r) => server.close(r))
-  return port
-}
 
 /**
  * Medium tier: a real kiosk with its face models and a real hub, in-process. A photo

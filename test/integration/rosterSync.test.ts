@@ -1,5 +1,4 @@
 import { mkdtempSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type EdgeHandle, startEdge } from '@ejia/edge'
@@ -8,17 +7,10 @@ import pino from 'pino'
 import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../helpers/district.js'
+import { freePort } from '../helpers/net.js'
 import { until } from '../helpers/wait.js'
 
 const log = pino({ level: 'silent' })
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as { port: number }
-  await new Promise((r) => server.close(r))
-  return port
-}
 
 const json = async (res: Response) => ({
   status: res.status,
