@@ -201,8 +201,11 @@ describe('evidence photos at the hub', () => {
       photoEvent(uncounted, { purpose: 'evidence', activityId: 'day-a' }),
       { type: 'activity.end', body: { activityId: 'day-a', endedBy: 'day-a-m1' } },
     ])
-    // another village's kiosk cannot put its photo, or its start, into day-a's record
-    await publish(b, [photoEvent(crowd, { purpose: 'evidence', activityId: 'day-a', faces: 40 })])
+    // another village's kiosk cannot put its photo, or a sign-in, into day-a's record
+    await publish(b, [
+      photoEvent(crowd, { purpose: 'evidence', activityId: 'day-a', faces: 40 }),
+      checkin('day-a-m9', 'day-a'),
+    ])
     // day-c: 10 signed in, the best photo shows 4; day-b: 3 signed in, no photo
     await publish(c, [
       ...people('day-c', 10),

@@ -126,7 +126,7 @@ export class WorkStats {
       (p) => opts.makeUps || p.kind !== 'makeUp',
     )
     const activityIds = plans.map((p) => p.activityId)
-    const byActivity = await this.deps.work.signIns(activityIds)
+    const byActivity = await this.deps.work.signIns(plans)
     const witnessIds = [...byActivity.values()].flat().flatMap((s) => s.witnessPhotoId ?? [])
     const photos = await this.deps.work.activityPhotos({ activityIds, photoIds: witnessIds })
     const candidates = photoCandidates(photos)

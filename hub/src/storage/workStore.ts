@@ -106,8 +106,8 @@ export interface WorkStore {
 
   /** Duty punches from the ledger, plus approved corrections, between two instants. */
   dutyPunches(from: number, to: number): Promise<(Punch & { stationId: string })[]>
-  /** Sign-ins by activity, from the ledger. */
-  signIns(activityIds: readonly string[]): Promise<Map<string, SignIn[]>>
+  /** Sign-ins by activity, from the ledger: those made at the activity's own station. */
+  signIns(activities: readonly { activityId: string; stationId: string }[]): Promise<Map<string, SignIn[]>>
   /**
    * Photos from the ledger's `activity.photo` events: those taken at the activities named,
    * and those with the ids named (witness photos need not name their activity). Oldest first.

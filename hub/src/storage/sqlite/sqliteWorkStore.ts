@@ -13,6 +13,7 @@ import {
   WorkError,
   type WorkStore,
 } from '../workStore.js'
+import { activityEvents } from './activityEvents.js'
 import type { HubDb } from './hubDb.js'
 import { peopleTable } from './peopleTable.js'
 
@@ -244,79 +245,21 @@ export class SqliteWorkStore implements WorkStore {
     ].sort((a, b) => a.at - b.at)
   }
 
-  async signIns(activityIds: readonly string[]): Promise<Map<string, SignIn[]>> {
-    const out = new Map<string, SignIn[]>(activityIds.map((id) => [id, []]))
-    if (activityIds.length === 0) return out
-    const rows = await this.read.all<{ device_time: string; body: string }[]>(
-      `SELECT device_time, body FROM events
-       WHERE type = 'checkin' AND json_extract(body, '$.activityId') IN (SELECT value FROM json_each(?))`,
-      JSON.stringify(activityIds),
-    )
-    for (const r of rows) {
-      const b = JSON.parse(r.body) as {
-        personId: string
-        method: string
-        activityId: string
-        vouchedBy?: string
-        witnessPhotoId?: string
-      }
-      out.get(b.activityId)?.push({
-        personId: b.personId,
-        method: b.method,
-        at: Date.parse(r.device_time),
-        ...(b.vouchedBy ? { vouchedBy: b.vouchedBy } : {}),
-        ...(b.witnessPhotoId ? { witnessPhotoId: b.witnessPhotoId } : {}),
-      })
-    }
-    return out
+  signIns(activities: readonly { activityId: string; stationId: string }[]): Promise<Map<string, SignIn[]>> {
+    return activityEvents.signIns(this.read, activities)
   }
 
-  async activityPhotos(q: {
+  activityPhotos(q: {
     activityIds?: readonly string[]
     photoIds?: readonly string[]
   }): Promise<ActivityPhoto[]> {
-    if (!q.activityIds?.length && !q.photoIds?.length) return []
-    const rows = await this.read.all<{ station_id: string; device_time: string; body: string }[]>(
-      `SELECT station_id, device_time, body FROM events
-       WHERE type = 'activity.photo'
-         AND (json_extract(body, '$.activityId') IN (SELECT value FROM json_each(?1))
-           OR json_extract(body, '$.photoId') IN (SELECT value FROM json_each(?2)))
-       ORDER BY device_time, ingest_id`,
-      JSON.stringify(q.activityIds ?? []),
-      JSON.stringify(q.photoIds ?? []),
-    )
-    return rows.map((r) => ({
-      ...(JSON.parse(r.body) as Omit<ActivityPhoto, 'stationId' | 'at'>),
-      stationId: r.station_id,
-      at: Date.parse(r.device_time),
-    }))
+    return activityEvents.photos(this.read, q)
   }
 
-  async activityMarks(
+  activityMarks(
     activities: readonly { activityId: string; stationId: string }[],
   ): Promise<Map<string, ActivityMarks>> {
-    const out = new Map<string, ActivityMarks>()
-    const stationOf = new Map(activities.map((a) => [a.activityId, a.stationId]))
-    if (activities.length === 0) return out
-    const rows = await this.read.all<
-      { station_id: string; type: string; device_time: string; body: string }[]
-    >(
-      `SELECT station_id, type, device_time, body FROM events
-       WHERE type IN ('activity.start', 'activity.end')
-         AND json_extract(body, '$.activityId') IN (SELECT value FROM json_each(?))
-       ORDER BY device_time, ingest_id`,
-      JSON.stringify([...stationOf.keys()]),
-    )
-    for (const r of rows) {
-      const b = JSON.parse(r.body) as { activityId: string; startedBy?: string; endedBy?: string }
-      if (stationOf.get(b.activityId) !== r.station_id) continue
-      const m = out.get(b.activityId) ?? { started: null, ended: null }
-      const at = Date.parse(r.device_time)
-      if (r.type === 'activity.start' && !m.started) m.started = { at, by: b.startedBy ?? '' }
-      if (r.type === 'activity.end' && !m.ended) m.ended = { at, by: b.endedBy ?? '' }
-      out.set(b.activityId, m)
-    }
-    return out
+    return activityEvents.marks(this.read, activities)
   }
 
   private async auditIn(db: Database, actor: string, action: string, detail: unknown): Promise<void> {
