@@ -42,6 +42,7 @@ export const LEDGER_FILE = 'hub.db'
 /** Uploaded photos, `<dataDir>/photos/<stationId>/<photoId>.jpg`, beside the ledger. */
 export const PHOTOS_DIR = 'photos'
 const COUNTER_FLUSH_MS = 1000
+const MAX_UNSAVED_REJECTS = 10_000
 
 /** The composition root of the hub: storage, broker, ingest, fleet and API, wired. */
 export async function startHub(opts: HubOptions): Promise<HubHandle> {
@@ -63,14 +64,14 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
   const counters = new Counters()
   let rejects: RejectRecord[] = []
   const flushCounters = async () => {
-    const delta = counters.take()
     const batch = rejects
     rejects = []
     try {
-      await storage.addCounters(delta)
+      await counters.flush((delta) => storage.addCounters(delta))
       await storage.recordRejects(batch)
     } catch (err) {
-      counters.restore(delta)
+      // kept for the next try; reject records are samples for operators, so bounded
+      rejects = [...batch, ...rejects].slice(-MAX_UNSAVED_REJECTS)
       log.warn({ err }, 'saving counters failed; will retry')
     }
   }

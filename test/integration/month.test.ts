@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createApi, defaultQuorum, type Level, SqliteStorage, SqliteWorkStore, WorkStats } from '@ejia/hub'
 import { generateMonth, type MonthScenario, type ScenarioShift } from '@ejia/simulators'
+import { parse } from 'csv-parse/sync'
 import ExcelJS from 'exceljs'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -207,10 +208,51 @@ describe('a simulated month of one town, against an oracle', () => {
       if (a.theme) themes.set(`theme.${a.theme}`, (themes.get(`theme.${a.theme}`) ?? 0) + 1)
     expect(district?.figures).toEqual({
       total: 60,
+      held: 60,
       'kind.themeDay': 30,
       'kind.branchAssembly': 30,
       ...Object.fromEntries(themes),
     })
+  })
+
+  it('drills down: the person rows add up to the rows above them, inside a town or a village', async () => {
+    const range = [`${MONTH}-01`, `${MONTH}-30`] as const
+    const station = scenario.stations[3]!.stationId
+    const sum = <F>(rows: { figures: F }[], k: keyof F) =>
+      rows.reduce((n, r) => n + (r.figures[k] as number), 0)
+    for (const scope of [{ town: TOWN }, { station }]) {
+      const [above] =
+        'town' in scope
+          ? await stats.duty(...range, 'town', scope)
+          : await stats.duty(...range, 'village', scope)
+      const people = await stats.duty(...range, 'person', scope)
+      for (const k of ['shifts', 'onTime', 'late', 'absent', 'corrected'] as const)
+        expect(sum(people, k), `duty ${k} in ${JSON.stringify(scope)}`).toBe(above!.figures[k])
+      const [att] =
+        'town' in scope
+          ? await stats.attendance(...range, 'town', scope)
+          : await stats.attendance(...range, 'village', scope)
+      const attPeople = await stats.attendance(...range, 'person', scope)
+      for (const k of ['expected', 'onLeave', 'present', 'vouched'] as const)
+        expect(sum(attPeople, k), `attendance ${k} in ${JSON.stringify(scope)}`).toBe(att!.figures[k])
+    }
+    // person rows carry names, and a village scope holds only that village's people
+    const inVillage = await stats.duty(...range, 'person', { station })
+    expect(inVillage.every((r) => r.code.startsWith(station))).toBe(true)
+    const name = scenario.people.find((p) => p.personId === inVillage[0]!.code)!.name
+    expect(inVillage[0]!.name).toBe(name)
+    expect(await stats.duty(...range, 'village', { town: '339901999' })).toEqual([])
+  })
+
+  it('sums study-hour completion from the members up', async () => {
+    const members = await stats.study(`${MONTH}-30`)
+    const [district] = await stats.studyCompletion(`${MONTH}-30`, 'district')
+    const villages = await stats.studyCompletion(`${MONTH}-30`, 'village')
+    expect(district!.figures.members).toBe(members.length)
+    expect(district!.figures.behind).toBe(members.filter((m) => m.behind).length)
+    expect(villages.reduce((n, r) => n + r.figures.members, 0)).toBe(members.length)
+    const done = members.reduce((n, m) => n + m.done, 0)
+    expect(district!.figures.done).toBeCloseTo(done, 2)
   })
 
   it('credits study hours to everyone who signed in, once per activity', async () => {
@@ -271,6 +313,46 @@ describe('a simulated month of one town, against an oracle', () => {
     ]).toEqual([sum('expected'), sum('onLeave'), sum('present'), sum('vouched')])
     const [district] = await stats.attendance(`${MONTH}-01`, `${MONTH}-30`, 'district')
     expect(total.getCell(8).value).toBe(district?.figures.rate)
+    await app.close()
+  })
+
+  it('exports every report as CSV too, with a BOM for Excel, whose lines and total match the API', async () => {
+    const app = await createApi(
+      { storage, work, stats, version: 'test', now: () => NOW } as never,
+      pino({ level: 'silent' }),
+    )
+    const q = `from=${MONTH}-01&to=${MONTH}-30&level=person&town=${TOWN}`
+    const api = (await app.inject(`/api/stats/duty?${q}`)).json() as {
+      rows: { code: string; name: string; figures: Record<string, number> }[]
+    }
+    expect(api.rows.length).toBeGreaterThan(30)
+    const res = await app.inject(`/api/reports/duty.csv?${q}`)
+    expect(res.headers['content-type']).toBe('text/csv; charset=utf-8')
+    expect([...res.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    const lines = parse(res.rawPayload.subarray(3).toString('utf8')) as string[][]
+    expect(lines[0]?.slice(0, 4)).toEqual(['人员', '编码', '应值班次', '按时'])
+    expect(lines.slice(1, -1).map((l) => [l[1], l[0], Number(l[2]), Number(l[3])])).toEqual(
+      api.rows.map((r) => [r.code, r.name, r.figures.shifts, r.figures.onTime]),
+    )
+    const total = lines.at(-1)!
+    expect([total[0], Number(total[2])]).toEqual(['合计', api.rows.reduce((n, r) => n + (r.figures.shifts ?? 0), 0)])
+
+    for (const report of ['activities.xlsx', 'activities.csv', 'study.csv', 'attendance.csv']) {
+      const query = report.startsWith('study')
+        ? `today=${MONTH}-30&level=village`
+        : `from=${MONTH}-01&to=${MONTH}-30&level=town`
+      expect((await app.inject(`/api/reports/${report}?${query}`)).statusCode, report).toBe(200)
+    }
+    const study = await app.inject(`/api/reports/study.xlsx?today=${MONTH}-30&level=town`)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(study.rawPayload as unknown as ArrayBuffer)
+    const [town] = await stats.studyCompletion(`${MONTH}-30`, 'town')
+    expect(wb.getWorksheet('学时完成')!.getRow(3).getCell(3).value).toBe(town!.figures.members)
+    expect((await app.inject(`/api/reports/study.csv?level=town`)).statusCode).toBe(400)
+    expect(
+      (await app.inject(`/api/reports/activities.csv?from=${MONTH}-01&to=${MONTH}-30&level=person`)).json(),
+    ).toMatchObject({ error: 'badQuery' })
+    expect((await app.inject('/api/reports/people.pdf?level=town')).statusCode).toBe(400)
     await app.close()
   })
 })

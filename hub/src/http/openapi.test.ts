@@ -12,7 +12,7 @@ describe('OpenAPI document', () => {
         '/api/stations',
         '/api/stats/ingest',
         '/api/stats/duty',
-        '/api/reports/attendance.xlsx',
+        '/api/reports/{report}',
         '/api/people/import',
       ]),
     )

@@ -1,4 +1,4 @@
-import { CardNumber, PersonId, PinHash, StationId } from '@ejia/protocol'
+import { CardNumber, PersonId, PinHash, StationId, TownCode } from '@ejia/protocol'
 import Type from 'typebox'
 
 /** Shapes of the work data the API takes; the same rules the UI and CSV import follow. */
@@ -79,8 +79,17 @@ export const PlanBody = Type.Object(
   { additionalProperties: false },
 )
 
-export const Level = Type.Enum(['district', 'town', 'village'], { default: 'town' })
-export const Range = Type.Object({ from: LocalDate, to: LocalDate, level: Level })
+export const Level = Type.Enum(['district', 'town', 'village', 'person'], {
+  default: 'town',
+  description: 'Rows per district, town, village or person',
+})
+/** Drill-down: the rows of one town, or of one village. */
+const ScopeQuery = {
+  town: Type.Optional(TownCode),
+  station: Type.Optional(StationId),
+}
+export const Range = Type.Object({ from: LocalDate, to: LocalDate, level: Level, ...ScopeQuery })
+export const AsOf = Type.Object({ today: LocalDate, level: Level, ...ScopeQuery })
 
 /** Who did it: until operator logins (issue 7), the caller names itself in this header. */
 export const actorOf = (headers: Record<string, unknown>): string => {

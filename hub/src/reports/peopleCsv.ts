@@ -1,6 +1,7 @@
 import { CARD_NUMBER_PATTERN } from '@ejia/protocol'
 import { parse } from 'csv-parse/sync'
 import type { Person, Role } from '../storage/workStore.js'
+import { toCsv } from './csv.js'
 
 const ROLE_NAMES: Record<string, Role> = {
   党员: 'member',
@@ -93,9 +94,9 @@ export function parsePeopleCsv(text: string): {
 }
 
 export function peopleToCsv(people: readonly Person[]): string {
-  const esc = (v: string) => (/[",\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v)
-  const lines = people.map((p) =>
-    [
+  return toCsv(
+    PEOPLE_HEADER,
+    people.map((p) => [
       p.stationId,
       p.personId,
       p.name,
@@ -103,10 +104,6 @@ export function peopleToCsv(people: readonly Person[]): string {
       p.cards.join(';'),
       p.qrTokens.join(';'),
       p.fingerprints.join(';'),
-    ]
-      .map(esc)
-      .join(','),
+    ]),
   )
-  // a BOM, so that Excel opens the Chinese headers as UTF-8
-  return `\uFEFF${[PEOPLE_HEADER.join(','), ...lines].join('\r\n')}\r\n`
 }

@@ -1,4 +1,3 @@
-import type { AttendanceResult } from '../domain/activities/attendance.js'
 import { type StudyStatus, type StudyTargets, studyStatus } from '../domain/activities/studyHours.js'
 import { evaluateShift, onDutyNow, type ShiftResult } from '../domain/duty/evaluate.js'
 import { shiftsOn } from '../domain/duty/schedule.js'
@@ -6,53 +5,30 @@ import { addDays, atLocal, datesBetween, localDate } from '../domain/localTime.j
 import type { PhotoStore } from '../storage/photoStore.js'
 import type { WorkStore } from '../storage/workStore.js'
 import { type ActivityRecord, activityRecord, photoCandidates } from './activityRecord.js'
+import {
+  type AttendanceFigures,
+  attendanceFigures,
+  type DutyFigures,
+  dutyFigures,
+  type Level,
+  personAttendance,
+  type Row,
+  type Scope,
+  type StationPlace,
+  type StudyFigures,
+  studyFigures,
+} from './figures.js'
+import { rollUp } from './rollUp.js'
 
-/** Where a station sits, and whether its figures can still change. */
-export interface StationPlace {
-  stationId: string
-  stationName: string
-  townCode: string
-  townName: string
-  /** Events are waiting on the kiosk: figures involving it may still change. */
-  provisional: boolean
-  backlog: number
-  oldestUnsentAgeS: number | null
-}
-
-export interface DutyFigures {
-  shifts: number
-  onTime: number
-  late: number
-  leftEarly: number
-  missingPunch: number
-  absent: number
-  corrected: number
-  /** onTime ÷ shifts judged; null when there were none. */
-  compliance: number | null
-}
-
-export interface AttendanceFigures {
-  activities: number
-  expected: number
-  onLeave: number
-  present: number
-  vouched: number
-  /** (present + vouched) ÷ (expected − on leave). */
-  rate: number | null
-  quorumFailed: number
-}
-
-export type Level = 'district' | 'town' | 'village' | 'person'
-
-export interface Row<F> {
-  level: Level
-  code: string
-  name: string
-  figures: F
-  provisional: boolean
-  /** Age of the oldest unsent event among the stations behind this row. */
-  oldestUnsentAgeS: number | null
-}
+export type {
+  AttendanceFigures,
+  DutyFigures,
+  Level,
+  Row,
+  Scope,
+  StationPlace,
+  StudyFigures,
+} from './figures.js'
 
 export const DEFAULT_TARGETS: StudyTargets = { yearly: 32, byQuarter: [8, 16, 24, 32] }
 
@@ -100,13 +76,13 @@ export class WorkStats {
     return out
   }
 
-  async duty(from: string, to: string, level: Level): Promise<Row<DutyFigures>[]> {
+  async duty(from: string, to: string, level: Level, scope: Scope = {}): Promise<Row<DutyFigures>[]> {
     const results = (await this.shiftResults(from, to)).filter(
       (r) => r.status !== 'notYet' && r.status !== 'onDuty',
     )
-    return this.rollUp(
+    return rollUp(
       results,
-      level,
+      await this.at(level, scope),
       (r) => r.stationId,
       (r) => r.personId,
       dutyFigures,
@@ -147,42 +123,85 @@ export class WorkStats {
     })
   }
 
+  /** Attendance per row; at person level, each member's own record over the activities they were expected at. */
   async attendance(
     from: string,
     to: string,
-    level: Exclude<Level, 'person'>,
+    level: Level,
+    scope: Scope = {},
   ): Promise<Row<AttendanceFigures>[]> {
     const results = await this.activityResults(from, to)
-    return this.rollUp(
+    const at = await this.at(level, scope)
+    if (level === 'person') {
+      const perPerson = results.flatMap((r) => personAttendance(r.plan, r.signIns))
+      return rollUp(
+        perPerson,
+        at,
+        (r) => r.stationId,
+        (r) => r.personId,
+        attendanceFigures,
+      )
+    }
+    return rollUp(
       results,
-      level,
+      at,
       (r) => r.plan.stationId,
       () => '',
       attendanceFigures,
     )
   }
 
-  /** Activities held, by kind and by theme, per row. */
+  /**
+   * Activities planned, by kind and by theme, per row, and how many of them were held: opened
+   * at the kiosk or signed in to. A plan in the future is planned, not yet held or missed.
+   */
   async activityCounts(
     from: string,
     to: string,
     level: Exclude<Level, 'person'>,
+    scope: Scope = {},
   ): Promise<Row<Record<string, number>>[]> {
-    const plans = await this.deps.work.plans({ from, to })
-    return this.rollUp(
-      plans,
-      level,
-      (p) => p.stationId,
+    const records = await this.activityResults(from, to)
+    return rollUp(
+      records,
+      await this.at(level, scope),
+      (r) => r.plan.stationId,
       () => '',
-      (ps) => {
-        const counts: Record<string, number> = { total: ps.length }
-        for (const p of ps) {
-          counts[`kind.${p.kind}`] = (counts[`kind.${p.kind}`] ?? 0) + 1
-          if (p.theme) counts[`theme.${p.theme}`] = (counts[`theme.${p.theme}`] ?? 0) + 1
+      (rs) => {
+        const counts: Record<string, number> = { total: rs.length, held: 0 }
+        for (const { plan, started, signIns } of rs) {
+          counts[`kind.${plan.kind}`] = (counts[`kind.${plan.kind}`] ?? 0) + 1
+          if (plan.theme) counts[`theme.${plan.theme}`] = (counts[`theme.${plan.theme}`] ?? 0) + 1
+          if (started || signIns.length > 0) counts.held = (counts.held ?? 0) + 1
         }
         return counts
       },
     )
+  }
+
+  /** Study-hour completion per row: members on track and behind, hours done against the target. */
+  async studyCompletion(today: string, level: Level, scope: Scope = {}): Promise<Row<StudyFigures>[]> {
+    const members = await this.study(today)
+    return rollUp(
+      members,
+      await this.at(level, scope),
+      (m) => m.stationId,
+      (m) => m.personId,
+      studyFigures,
+    )
+  }
+
+  /** Where rows are drawn: level, scope, the stations now, and people's names for person rows. */
+  private async at(level: Level, scope: Scope) {
+    return {
+      level,
+      scope,
+      places: this.deps.places(),
+      districtName: this.deps.districtName(),
+      ...(level === 'person'
+        ? { names: new Map((await this.deps.work.people()).map((p) => [p.personId, p.name])) }
+        : {}),
+    }
   }
 
   /**
@@ -229,82 +248,4 @@ export class WorkStats {
       return [{ ...place, ...onDutyNow(shifts, mine, s, now) }]
     })
   }
-
-  /** Groups items by the row they fall in at `level`, and computes each row's figures. */
-  private rollUp<T, F>(
-    items: readonly T[],
-    level: Level,
-    stationOf: (t: T) => string,
-    personOf: (t: T) => string,
-    figures: (ts: T[]) => F,
-  ): Row<F>[] {
-    const places = new Map(this.deps.places().map((p) => [p.stationId, p]))
-    const groups = new Map<string, { name: string; items: T[]; stations: Set<string> }>()
-    for (const item of items) {
-      const place = places.get(stationOf(item))
-      if (!place) continue
-      const [code, name] =
-        level === 'district'
-          ? ['district', this.deps.districtName()]
-          : level === 'town'
-            ? [place.townCode, place.townName]
-            : level === 'village'
-              ? [place.stationId, place.stationName]
-              : [personOf(item), personOf(item)]
-      const g = groups.get(code) ?? { name, items: [], stations: new Set<string>() }
-      g.items.push(item)
-      g.stations.add(place.stationId)
-      groups.set(code, g)
-    }
-    return [...groups]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([code, g]) => {
-        const behind = [...g.stations]
-          .map((s) => places.get(s))
-          .filter((p): p is StationPlace => p?.provisional === true)
-        const ages = behind.map((p) => p.oldestUnsentAgeS ?? 0)
-        return {
-          level,
-          code,
-          name: g.name,
-          figures: figures(g.items),
-          provisional: behind.length > 0,
-          oldestUnsentAgeS: ages.length > 0 ? Math.max(...ages) : null,
-        }
-      })
-  }
 }
-
-function dutyFigures(results: ShiftResult[]): DutyFigures {
-  const count = (...s: ShiftResult['status'][]) => results.filter((r) => s.includes(r.status)).length
-  const onTime = count('onTime')
-  return {
-    shifts: results.length,
-    onTime,
-    late: count('late', 'lateAndLeftEarly'),
-    leftEarly: count('leftEarly', 'lateAndLeftEarly'),
-    missingPunch: count('missingIn', 'missingOut'),
-    absent: count('absent'),
-    corrected: results.filter((r) => r.corrected).length,
-    compliance: results.length === 0 ? null : round(onTime / results.length),
-  }
-}
-
-function attendanceFigures(items: { result: AttendanceResult }[]): AttendanceFigures {
-  const sum = (f: (r: AttendanceResult) => number) => items.reduce((n, i) => n + f(i.result), 0)
-  const expected = sum((r) => r.expected)
-  const onLeave = sum((r) => r.onLeave)
-  const came = sum((r) => r.present + r.vouched)
-  const required = expected - onLeave
-  return {
-    activities: items.length,
-    expected,
-    onLeave,
-    present: sum((r) => r.present),
-    vouched: sum((r) => r.vouched),
-    rate: required > 0 ? round(came / required) : null,
-    quorumFailed: items.filter((i) => !i.result.quorumMet).length,
-  }
-}
-
-const round = (n: number) => Math.round(n * 10_000) / 10_000

@@ -21,8 +21,7 @@ export function statsRoutes(app: Api, deps: ApiDeps): void {
       },
     },
     async () => {
-      const all: Record<string, number> = { ...(await deps.storage.counters()) }
-      for (const [k, v] of Object.entries(deps.counters.peek())) all[k] = (all[k] ?? 0) + v
+      const all = await deps.counters.totals(() => deps.storage.counters())
       const group = (prefix: string) => {
         const entries = Object.entries(all).filter(([k]) => k.startsWith(`${prefix}.`))
         return {

@@ -1,46 +1,100 @@
-import Type from 'typebox'
+import { StationId, TownCode } from '@ejia/protocol'
+import Type, { type Static } from 'typebox'
 import { drawInspectionSample } from '../../domain/inspection.js'
-import { attendanceWorkbook, dutyWorkbook } from '../../reports/xlsx.js'
+import { tableCsv } from '../../reports/csv.js'
+import { activityTable, attendanceTable, dutyTable, studyTable, type Table } from '../../reports/tables.js'
+import { tableWorkbook } from '../../reports/xlsx.js'
 import type { Api, ApiDeps } from '../api.js'
-import { actorOf, Range } from '../schemas.js'
+import { AsOf, actorOf, Level, LocalDate, Range } from '../schemas.js'
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+const NO_PERSON_ROWS = {
+  error: 'badQuery',
+  message: 'activities are counted per village, town or district, not per person',
+}
+const ReportQuery = Type.Object({
+  from: Type.Optional(LocalDate),
+  to: Type.Optional(LocalDate),
+  today: Type.Optional(LocalDate),
+  level: Level,
+  town: Type.Optional(TownCode),
+  station: Type.Optional(StationId),
+})
+type ReportQuery = Static<typeof ReportQuery>
 
 /** The figures per district, town and village, as JSON and as the spreadsheets offices print. */
 export function workStatsRoutes(app: Api, deps: ApiDeps): void {
+  const scopeOf = (q: { town?: string; station?: string }) => ({
+    ...(q.town ? { town: q.town } : {}),
+    ...(q.station ? { station: q.station } : {}),
+  })
   app.get('/api/stats/duty', { schema: { querystring: Range } }, async (req) => ({
-    rows: await deps.stats.duty(req.query.from, req.query.to, req.query.level),
+    rows: await deps.stats.duty(req.query.from, req.query.to, req.query.level, scopeOf(req.query)),
   }))
   app.get('/api/stats/attendance', { schema: { querystring: Range } }, async (req) => ({
-    rows: await deps.stats.attendance(req.query.from, req.query.to, req.query.level),
+    rows: await deps.stats.attendance(req.query.from, req.query.to, req.query.level, scopeOf(req.query)),
   }))
-  app.get('/api/stats/activities', { schema: { querystring: Range } }, async (req) => ({
-    rows: await deps.stats.activityCounts(req.query.from, req.query.to, req.query.level),
+  app.get('/api/stats/activities', { schema: { querystring: Range } }, async (req, reply) => {
+    const { from, to, level } = req.query
+    if (level === 'person') return reply.code(400).send(NO_PERSON_ROWS)
+    return { rows: await deps.stats.activityCounts(from, to, level, scopeOf(req.query)) }
+  })
+  app.get('/api/stats/study', { schema: { querystring: AsOf } }, async (req) => ({
+    rows: await deps.stats.studyCompletion(req.query.today, req.query.level, scopeOf(req.query)),
   }))
 
-  const title = (what: string, from: string, to: string) => `${what}（${from} 至 ${to}）`
-  app.get('/api/reports/attendance.xlsx', { schema: { querystring: Range } }, async (req, reply) => {
-    const { from, to, level } = req.query
-    const body = await attendanceWorkbook(
-      title('党员活动出勤统计', from, to),
-      await deps.stats.attendance(from, to, level),
+  const period = (from: string, to: string) => `（${from} 至 ${to}）`
+  const report = async (kind: string, q: ReportQuery): Promise<Table | string> => {
+    const scope = scopeOf(q)
+    if (kind === 'study') {
+      if (!q.today) return 'the study report needs ?today=YYYY-MM-DD'
+      const rows = await deps.stats.studyCompletion(q.today, q.level, scope)
+      return studyTable(`党员学时完成情况（截至 ${q.today}）`, q.level, rows)
+    }
+    if (!q.from || !q.to) return `the ${kind} report needs ?from=YYYY-MM-DD&to=YYYY-MM-DD`
+    if (kind === 'duty')
+      return dutyTable(
+        `村干部坐班考勤统计${period(q.from, q.to)}`,
+        q.level,
+        await deps.stats.duty(q.from, q.to, q.level, scope),
+      )
+    if (kind === 'attendance')
+      return attendanceTable(
+        `党员活动出勤统计${period(q.from, q.to)}`,
+        q.level,
+        await deps.stats.attendance(q.from, q.to, q.level, scope),
+      )
+    if (q.level === 'person') return NO_PERSON_ROWS.message
+    return activityTable(
+      `组织活动开展统计${period(q.from, q.to)}`,
+      q.level,
+      await deps.stats.activityCounts(q.from, q.to, q.level, scope),
     )
-    return reply
-      .header('content-type', XLSX)
-      .header('content-disposition', `attachment; filename="attendance-${from}-${to}.xlsx"`)
-      .send(body)
-  })
-  app.get('/api/reports/duty.xlsx', { schema: { querystring: Range } }, async (req, reply) => {
-    const { from, to, level } = req.query
-    const body = await dutyWorkbook(
-      title('村干部坐班考勤统计', from, to),
-      await deps.stats.duty(from, to, level),
-    )
-    return reply
-      .header('content-type', XLSX)
-      .header('content-disposition', `attachment; filename="duty-${from}-${to}.xlsx"`)
-      .send(body)
-  })
+  }
+  app.get(
+    '/api/reports/:report',
+    {
+      schema: {
+        summary:
+          'duty, attendance, activities or study, as .xlsx or .csv (UTF-8 with BOM), with Chinese headers',
+        params: Type.Object({
+          report: Type.String({ pattern: '^(duty|attendance|activities|study)\\.(xlsx|csv)$' }),
+        }),
+        querystring: ReportQuery,
+      },
+    },
+    async (req, reply) => {
+      const [kind, format] = req.params.report.split('.') as [string, 'xlsx' | 'csv']
+      const table = await report(kind, req.query)
+      if (typeof table === 'string') return reply.code(400).send({ error: 'badQuery', message: table })
+      const span = req.query.today ?? `${req.query.from}-${req.query.to}`
+      const file = `${kind}-${req.query.level}-${span}.${format}`
+      reply.header('content-disposition', `attachment; filename="${file}"`)
+      return format === 'xlsx'
+        ? reply.header('content-type', XLSX).send(await tableWorkbook(table))
+        : reply.header('content-type', 'text/csv; charset=utf-8').send(tableCsv(table))
+    },
+  )
 
   app.post(
     '/api/inspections',
