@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // `npm run demo`: the whole system on one machine, on embedded defaults. It provisions the
 // sample district (青山区, 15 towns, 517 stations), starts the hub with its embedded broker,
-// one real kiosk agent serving the kiosk UI, and 516 simulated kiosks producing a working
-// day, then prints where to look. Ctrl-C stops everything; data stays in .demo/.
+// puts last month's work of one town (马家堡镇, 39 villages) and a roster for the real kiosk's
+// village into it, starts that kiosk agent serving the kiosk UI and 477 simulated kiosks
+// producing a working day, then prints where to look. Ctrl-C stops everything; data stays
+// in .demo/.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { createInterface } from 'node:readline'
 
@@ -48,6 +50,30 @@ function start(name, bin, args, env = {}) {
   })
 }
 
+/** Runs a CLI of this repo to its end and resolves with the JSON line it prints. */
+function runToEnd(name, bin, args) {
+  const child = spawn(process.execPath, [`${root}${bin}`, ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, EJIA_LOG_LEVEL: process.env.EJIA_LOG_LEVEL ?? 'warn' },
+  })
+  children.push(child)
+  let out = ''
+  child.stdout.on('data', (d) => {
+    out += d
+  })
+  return new Promise((resolve) => {
+    child.once('exit', (code, signal) => {
+      children.splice(children.indexOf(child), 1)
+      if (code === 0) return resolve(JSON.parse(out))
+      if (!stopping) {
+        console.error(`${name} failed (${code ?? signal}); stopping the demo`)
+        stop(1)
+      }
+    })
+  })
+}
+
 let stopping = false
 const exited = (c) =>
   c.exitCode === null && c.signalCode === null ? new Promise((r) => c.once('exit', r)) : null
@@ -72,6 +98,7 @@ if (!existsSync(`${root}node_modules`)) {
 }
 console.log('building…')
 run('npm', ['run', 'build', '--silent'])
+const startedAt = Date.now()
 
 mkdirSync(demo, { recursive: true })
 const district = `${demo}/district`
@@ -106,6 +133,52 @@ const mqttUrl = `mqtt://127.0.0.1:${hub.mqttPort}`
 const api = `http://127.0.0.1:${hub.httpPort}`
 
 const kioskStation = '339901001001'
+// last month, complete, in the stations' time (UTC+8)
+const chinaNow = new Date(Date.now() + 8 * 3600_000)
+const today = chinaNow.toISOString().slice(0, 10)
+const lastMonthEnd = new Date(Date.UTC(chinaNow.getUTCFullYear(), chinaNow.getUTCMonth(), 0))
+const month = lastMonthEnd.toISOString().slice(0, 7)
+const [from, to] = [`${month}-01`, lastMonthEnd.toISOString().slice(0, 10)]
+
+// The month's town gets its kiosks' events from the seeder, so the fleet must not run them,
+// nor the real kiosk's station. The fleet takes a slice of the registry in its order (the
+// CSV's, sorted by id): the kiosk's station first, the town's 39 last.
+const seededTown = '339901015'
+const ids = JSON.parse(readFileSync(`${district}/registry.json`, 'utf8')).stations.map((s) => s.id)
+const townStart = ids.findIndex((id) => id.startsWith(seededTown))
+if (
+  ids[0] !== kioskStation ||
+  townStart < 0 ||
+  ids.slice(townStart).some((id) => !id.startsWith(seededTown))
+) {
+  console.error(`the registry no longer starts with ${kioskStation} and ends with town ${seededTown}`)
+  await stop(1)
+}
+const fleetStations = townStart - 1
+
+const seedingStarted = Date.now()
+const seeded = await runToEnd('month seeding', 'simulators/bin/ejia-sim.js', [
+  'month',
+  '--api',
+  api,
+  '--hub',
+  mqttUrl,
+  '--registry',
+  `${district}/registry.json`,
+  '--town',
+  seededTown,
+  '--month',
+  month,
+])
+const station = await runToEnd('station seeding', 'simulators/bin/ejia-sim.js', [
+  'seed-station',
+  '--api',
+  api,
+  '--station',
+  kioskStation,
+])
+const seedingS = ((Date.now() - seedingStarted) / 1000).toFixed(1)
+
 const kiosk = await start('kiosk agent', 'edge/bin/ejia-edge.js', [
   '--config',
   `${district}/stations/${kioskStation}.json`,
@@ -128,7 +201,7 @@ start('fleet', 'simulators/bin/ejia-sim.js', [
   '--data',
   `${demo}/fleet`,
   '--stations',
-  '516',
+  String(fleetStations),
   '--offset',
   '1',
   '--events-per-station',
@@ -140,11 +213,15 @@ start('fleet', 'simulators/bin/ejia-sim.js', [
   '--keep-running',
 ])
 
+const scope = `from=${from}&to=${to}&town=${seededTown}`
+const pins = station.pins.map((p) => `${p.personId} ${p.name} PIN ${p.pin}`).join('\n    ')
 console.log(`
-ejia demo — 青山区, 15 towns, 517 village stations
+ejia demo — 青山区, 15 towns, 517 village stations (up in ${((Date.now() - startedAt) / 1000).toFixed(0)} s after the build)
 
   Kiosk UI (station ${kioskStation}):  ${kiosk.localApi}/
   Kiosk agent status:              ${kiosk.localApi}/api/status
+  PIN sign-in at the kiosk (keypad, or POST ${kiosk.localApi}/api/signin/pin {personId, pin}):
+    ${pins}
 
   Hub API (MQTT broker at ${mqttUrl}):
     fleet health   ${api}/api/stations
@@ -154,8 +231,23 @@ ejia demo — 青山区, 15 towns, 517 village stations
     health         ${api}/api/health
     API reference  ${api}/api/openapi.json
 
-  516 simulated kiosks connect over the next seconds and record a working day
-  (duty clock-ins, activity sign-ins, visits), about 10 events/s in all.
+  Last month's work of 马家堡镇 (town ${seededTown}, ${seeded.stations} villages, ${month}), seeded in ${seedingS} s:
+  ${seeded.people.saved + seeded.people.unchanged} people, ${seeded.rotas.saved + seeded.rotas.unchanged} rotas, ${seeded.plans.saved + seeded.plans.unchanged} activities, ${seeded.events.sent} kiosk events
+    duty per village        ${api}/api/stats/duty?level=village&${scope}
+    attendance per village  ${api}/api/stats/attendance?level=village&${scope}
+    activity records        ${api}/api/activities?from=${from}&to=${to}
+    records to inspect      ${api}/api/activities/flags?${scope}
+    corrections pending     ${api}/api/duty/corrections?status=pending
+    members behind on study ${api}/api/study?today=${today}&behind=true
+    reports (XLSX)          ${api}/api/reports/attendance.xlsx?level=village&${scope}
+                            ${api}/api/reports/duty.xlsx?level=village&${scope}
+  Now:
+    on duty now             ${api}/api/duty/now
+    alarms                  ${api}/api/alarms?active=true
+    the kiosk's roster      ${api}/api/people?station=${kioskStation}
+
+  ${fleetStations} simulated kiosks connect over the next seconds and record a working day
+  (duty clock-ins, activity sign-ins, visits), about ${Math.round(fleetStations * 0.02)} events/s in all.
   Ctrl-C stops everything. Data is kept in .demo/ — delete it to start afresh.
 `)
 

@@ -3,6 +3,8 @@ import { ConfigError } from '@ejia/firmware-config'
 import { createLogger } from '@ejia/platform'
 import { DEVICE_USAGE, runDeviceCommand } from './devicesCli.js'
 import { runFleet } from './fleet/fleet.js'
+import { SeedError } from './month/seedError.js'
+import { MONTH_USAGE, runSeedCommand } from './monthCli.js'
 
 const USAGE = `usage:
   ejia-sim fleet --hub mqtt://HOST:PORT --registry FILE --stations N --events-per-station K --rate R
@@ -11,6 +13,7 @@ const USAGE = `usage:
       DIR/<station id>) producing a realistic day of events at R events/s per station,
       until every station's journal holds K events and the hub has acknowledged them all.
       Prints a JSON summary. A restart resumes from the journals.
+${MONTH_USAGE}
 ${DEVICE_USAGE}`
 
 function fail(message: string): never {
@@ -25,6 +28,19 @@ if (command === 'device') {
     process.exit(0)
   } catch (err) {
     fail((err as Error).message)
+  }
+}
+if (command === 'month' || command === 'seed-station') {
+  try {
+    const summary = await runSeedCommand(command, rest, createLogger(process.env.EJIA_LOG_LEVEL ?? 'info'))
+    console.log(JSON.stringify(summary))
+    process.exit(0)
+  } catch (err) {
+    if (err instanceof SeedError || err instanceof ConfigError || err instanceof SyntaxError)
+      fail((err as Error).message)
+    if (err instanceof TypeError && (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+      fail(`${err.message}\n\n${USAGE}`)
+    throw err
   }
 }
 if (command !== 'fleet') fail(USAGE)

@@ -1,6 +1,7 @@
 import type { Event } from '@ejia/protocol'
 import { v7 as uuidv7 } from 'uuid'
-import { seededRandom } from '../fleet/random.js'
+import { seededRandom, seedOf } from '../fleet/random.js'
+import { personName } from './personDetails.js'
 
 /**
  * A month of a town's work, generated with its ground truth: what each cadre really did on
@@ -91,6 +92,10 @@ export function generateMonth(opts: {
   seed: number
 }): MonthScenario {
   const rand = seededRandom(opts.seed)
+  // event ids from their own stream: the same month gives the same ids, so the hub's ledger
+  // (which dedups by id) takes a second run of the same scenario as duplicates
+  const idRand = seededRandom(seedOf(`ids:${opts.townCode}:${opts.month}:${opts.seed}`))
+  const idBytes = () => Uint8Array.from({ length: 16 }, () => Math.floor(idRand() * 256))
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T
   const between = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1))
   const [y, m] = opts.month.split('-').map(Number) as [number, number]
@@ -122,7 +127,7 @@ export function generateMonth(opts: {
     seqs.set(stationId, seq)
     const at = Date.parse(`${localDateStr}T${hhmm}:00.000+08:00`) + plusSec * 1000
     scenario.events.push({
-      id: uuidv7({ msecs: at }),
+      id: uuidv7({ msecs: at, random: idBytes() }),
       stationId,
       seq,
       time: new Date(at).toISOString(),
@@ -140,8 +145,9 @@ export function generateMonth(opts: {
       (_, i) => `${stationId}-m${String(i + 1).padStart(2, '0')}`,
     )
     for (const c of cadres)
-      scenario.people.push({ personId: c, stationId, name: c, roles: ['cadre', 'member'] })
-    for (const mm of members) scenario.people.push({ personId: mm, stationId, name: mm, roles: ['member'] })
+      scenario.people.push({ personId: c, stationId, name: personName(c), roles: ['cadre', 'member'] })
+    for (const mm of members)
+      scenario.people.push({ personId: mm, stationId, name: personName(mm), roles: ['member'] })
     const night = s % 5 === 0 // some stations keep a Wednesday night watch, across midnight
     const patterns = [1, 2, 3, 4, 5].map((wd) => ({
       weekday: wd,
