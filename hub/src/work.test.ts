@@ -143,6 +143,32 @@ describe('work API', () => {
     ).toBe(409)
   })
 
+  it('judges each day by the rota in force that day: a new rota does not rewrite the past', async () => {
+    const rota = (weekday: number, validFrom?: string) => ({
+      patterns: [{ weekday, start: '08:30', end: '17:30', personIds: ['p-3'] }],
+      ...(validFrom ? { validFrom } : {}),
+    })
+    // Mondays from 5 January 2026, then Tuesdays from the 15th
+    expect(await call('PUT', `/api/duty/schedules/${s2}`, rota(1, '2026-01-05'))).toMatchObject({
+      status: 200,
+      body: { validFrom: '2026-01-05' },
+    })
+    expect(await call('PUT', `/api/duty/schedules/${s2}`, rota(2, '2026-01-15'))).toMatchObject({
+      status: 200,
+    })
+    const q = `from=2026-01-01&to=2026-01-21&level=person&station=${s2}`
+    const [row] = (await call('GET', `/api/stats/duty?${q}`)).body.rows
+    // Monday 5th and 12th on the first rota, Tuesday 20th on the second; nobody came
+    expect(row).toMatchObject({ code: 'p-3', figures: { shifts: 3, absent: 3 } })
+    const versions = (await call('GET', '/api/duty/schedules')).body.schedules.filter(
+      (x: { stationId: string }) => x.stationId === s2,
+    )
+    expect(versions.map((v: { validFrom: string }) => v.validFrom)).toEqual(['2026-01-05', '2026-01-15'])
+    // without a date, a rota applies from today
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)
+    expect((await call('PUT', `/api/duty/schedules/${s2}`, rota(3))).body.validFrom).toBe(today)
+  })
+
   it('draws the inspection sample once, reproducibly, and refuses to redraw it', async () => {
     const drawn = await call('POST', '/api/inspections', { month: '2026-11', seed: 42 })
     expect(drawn).toMatchObject({

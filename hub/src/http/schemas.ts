@@ -24,6 +24,12 @@ export const PersonBody = Type.Object(
 
 export const ScheduleBody = Type.Object(
   {
+    validFrom: Type.Optional(
+      Type.String({
+        pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+        description: 'First local day this rota is in force (default: today); the days before keep theirs',
+      }),
+    ),
     patterns: Type.Array(
       Type.Object(
         {

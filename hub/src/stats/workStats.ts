@@ -1,6 +1,6 @@
 import { type StudyStatus, type StudyTargets, studyStatus } from '../domain/activities/studyHours.js'
 import { evaluateShift, onDutyNow, type ShiftResult } from '../domain/duty/evaluate.js'
-import { shiftsOn } from '../domain/duty/schedule.js'
+import { type DutySchedule, rotaInForce, shiftsOn } from '../domain/duty/schedule.js'
 import { addDays, atLocal, datesBetween, localDate } from '../domain/localTime.js'
 import type { PhotoStore } from '../storage/photoStore.js'
 import type { WorkStore } from '../storage/workStore.js'
@@ -60,17 +60,19 @@ export class WorkStats {
 
   /** Every judged shift between two local dates (inclusive). */
   async shiftResults(from: string, to: string): Promise<ShiftResult[]> {
-    const schedules = await this.deps.work.schedules()
+    const rotas = byStation(await this.deps.work.schedules())
     const punches = await this.deps.work.dutyPunches(
       atLocal(from, '00:00') - 4 * 3600_000,
       atLocal(addDays(to, 2), '00:00'),
     )
     const now = this.deps.now()
     const out: ShiftResult[] = []
-    for (const schedule of schedules) {
-      const mine = punches.filter((p) => p.stationId === schedule.stationId)
+    for (const [stationId, versions] of rotas) {
+      const mine = punches.filter((p) => p.stationId === stationId)
       for (const date of datesBetween(from, to)) {
-        for (const shift of shiftsOn(schedule, date)) out.push(...evaluateShift(shift, mine, schedule, now))
+        const rota = rotaInForce(versions, date)
+        if (!rota) continue
+        for (const shift of shiftsOn(rota, date)) out.push(...evaluateShift(shift, mine, rota, now))
       }
     }
     return out
@@ -237,15 +239,27 @@ export class WorkStats {
   async onDutyNow(): Promise<(ReturnType<typeof onDutyNow> & StationPlace)[]> {
     const now = this.deps.now()
     const today = localDate(now)
-    const schedules = await this.deps.work.schedules()
+    const rotas = byStation(await this.deps.work.schedules())
     const punches = await this.deps.work.dutyPunches(now - 36 * 3600_000, now + 60_000)
     const places = new Map(this.deps.places().map((p) => [p.stationId, p]))
-    return schedules.flatMap((s) => {
-      const place = places.get(s.stationId)
-      if (!place) return []
-      const shifts = [...shiftsOn(s, addDays(today, -1)), ...shiftsOn(s, today)]
-      const mine = punches.filter((p) => p.stationId === s.stationId)
-      return [{ ...place, ...onDutyNow(shifts, mine, s, now) }]
+    return [...rotas].flatMap(([stationId, versions]) => {
+      const place = places.get(stationId)
+      const yesterday = rotaInForce(versions, addDays(today, -1))
+      const current = rotaInForce(versions, today)
+      if (!place || !(current ?? yesterday)) return []
+      // last night's shift still runs on yesterday's rota
+      const shifts = [
+        ...(yesterday ? shiftsOn(yesterday, addDays(today, -1)) : []),
+        ...(current ? shiftsOn(current, today) : []),
+      ]
+      const mine = punches.filter((p) => p.stationId === stationId)
+      return [{ ...place, ...onDutyNow(shifts, mine, (current ?? yesterday) as DutySchedule, now) }]
     })
   }
+}
+
+function byStation(versions: readonly DutySchedule[]): Map<string, DutySchedule[]> {
+  const out = new Map<string, DutySchedule[]>()
+  for (const v of versions) out.set(v.stationId, [...(out.get(v.stationId) ?? []), v])
+  return out
 }

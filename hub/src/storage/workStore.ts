@@ -78,6 +78,7 @@ export interface WorkStore {
   rosterDelta(stationId: string, sinceVersion: number): Promise<RosterDelta>
 
   setSchedule(schedule: DutySchedule, actor: string): Promise<void>
+  /** Every rota version, by station and the date it applies from. */
   schedules(): Promise<DutySchedule[]>
 
   requestCorrection(c: Omit<Correction, 'id' | 'status' | 'decidedBy' | 'decidedAt'>): Promise<number>

@@ -26,6 +26,8 @@ export interface HubSchedule {
   graceLateMin: number
   graceEarlyMin: number
   duplicateWithinMin: number
+  /** First day the rota is in force; the hub takes today when absent. */
+  validFrom?: string
 }
 
 export interface HubPlan {

@@ -151,6 +151,8 @@ function peopleOf(scenario: MonthScenario): PersonWish[] {
 function schedulesOf(scenario: MonthScenario): HubSchedule[] {
   return scenario.schedules.map((s) => ({
     ...s,
+    // in force from the month's first day, so the month is judged by it
+    validFrom: `${scenario.month}-01`,
     extraWorkdays: [],
     // the rules the scenario's ground truth follows (docs/RULES.md, duty)
     graceLateMin: 5,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { atLocal } from '../localTime.js'
 import { collapseDuplicates, evaluateShift, onDutyNow, type Punch } from './evaluate.js'
-import { type DutySchedule, shiftsOn } from './schedule.js'
+import { type DutySchedule, rotaInForce, shiftsOn } from './schedule.js'
 
 const schedule: DutySchedule = {
   stationId: '339901001001',
@@ -42,6 +42,18 @@ describe('duty schedules', () => {
   it('has no duty on holidays, and duty on a worked weekend day', () => {
     expect(shiftsOn(schedule, '2026-10-01')).toEqual([])
     expect(shiftsOn(schedule, '2026-10-10').map((s) => s.personIds)).toEqual([['c1'], ['c2']])
+  })
+
+  it('keeps the rota each day had: a new rota applies from its date on', () => {
+    const first = { ...schedule }
+    const second = { ...schedule, validFrom: '2026-11-20', patterns: [] }
+    const third = { ...schedule, validFrom: '2026-12-01' }
+    const versions = [third, first, second]
+    expect(rotaInForce(versions, '2026-11-19')).toBe(first)
+    expect(rotaInForce(versions, '2026-11-20')).toBe(second)
+    expect(rotaInForce(versions, '2026-11-30')).toBe(second)
+    expect(rotaInForce(versions, '2026-12-01')).toBe(third)
+    expect(rotaInForce([second], '2026-11-19')).toBeUndefined()
   })
 })
 

@@ -24,6 +24,12 @@ export interface DutySchedule {
   /** Punches of the same person and direction this close together are one. */
   duplicateWithinMin: number
   offsetMin?: number
+  /**
+   * The first local date this rota is in force, YYYY-MM-DD; absent: from the start. A new
+   * rota applies from its date on, and the days before keep the rota they had, so changing
+   * the rota never rewrites last month's figures.
+   */
+  validFrom?: string
 }
 
 /** A shift on a given day, as instants. It belongs to the date it starts on. */
@@ -49,4 +55,14 @@ export function shiftsOn(schedule: DutySchedule, date: string): ShiftInstance[] 
       return { stationId: schedule.stationId, date, start, end, personIds: [...p.personIds] }
     })
     .sort((a, b) => a.start - b.start)
+}
+
+/** The rota of one station in force on a date: the latest version whose `validFrom` is not after it. */
+export function rotaInForce(versions: readonly DutySchedule[], date: string): DutySchedule | undefined {
+  let best: DutySchedule | undefined
+  for (const v of versions) {
+    const from = v.validFrom ?? ''
+    if (from <= date && (best === undefined || from >= (best.validFrom ?? ''))) best = v
+  }
+  return best
 }

@@ -1,5 +1,6 @@
 import { PersonId, StationId } from '@ejia/protocol'
 import Type from 'typebox'
+import { localDate } from '../../domain/localTime.js'
 import type { Api, ApiDeps } from '../api.js'
 import { actorOf, ScheduleBody } from '../schemas.js'
 
@@ -11,8 +12,12 @@ export function dutyRoutes(app: Api, deps: ApiDeps): void {
     '/api/duty/schedules/:station',
     { schema: { params: Type.Object({ station: StationId }), body: ScheduleBody } },
     async (req) => {
-      await deps.work.setSchedule({ stationId: req.params.station, ...req.body }, actorOf(req.headers))
-      return { saved: true }
+      const validFrom = req.body.validFrom ?? localDate(deps.now())
+      await deps.work.setSchedule(
+        { stationId: req.params.station, ...req.body, validFrom },
+        actorOf(req.headers),
+      )
+      return { saved: true, validFrom }
     },
   )
 

@@ -137,3 +137,24 @@ hubMigrations.push({
     CREATE INDEX alarms_raised ON alarms (raised_at);
   `,
 })
+
+/**
+ * Rotas with the date they apply from: a rota changed today must not rewrite how last
+ * month's shifts are judged. The rotas there were apply from the start.
+ */
+hubMigrations.push({
+  version: 4,
+  name: 'rota versions',
+  sql: `
+    CREATE TABLE duty_rotas (
+      station_id TEXT NOT NULL,
+      valid_from TEXT NOT NULL,
+      body       TEXT NOT NULL,
+      updated_at INTEGER NOT NULL,
+      PRIMARY KEY (station_id, valid_from)
+    );
+    INSERT INTO duty_rotas (station_id, valid_from, body, updated_at)
+      SELECT station_id, '', body, updated_at FROM duty_schedules;
+    DROP TABLE duty_schedules;
+  `,
+})

@@ -60,19 +60,23 @@ export class SqliteWorkStore implements WorkStore {
   setSchedule(schedule: DutySchedule, actor: string): Promise<void> {
     return this.db.transaction(async (db) => {
       await db.run(
-        `INSERT INTO duty_schedules (station_id, body, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (station_id) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
+        `INSERT INTO duty_rotas (station_id, valid_from, body, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (station_id, valid_from) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
         schedule.stationId,
+        schedule.validFrom ?? '',
         JSON.stringify(schedule),
         this.now(),
       )
-      await this.auditIn(db, actor, 'duty.schedule', { stationId: schedule.stationId })
+      await this.auditIn(db, actor, 'duty.schedule', {
+        stationId: schedule.stationId,
+        validFrom: schedule.validFrom ?? null,
+      })
     })
   }
 
   async schedules(): Promise<DutySchedule[]> {
     const rows = await this.read.all<{ body: string }[]>(
-      'SELECT body FROM duty_schedules ORDER BY station_id',
+      'SELECT body FROM duty_rotas ORDER BY station_id, valid_from',
     )
     return rows.map((r) => JSON.parse(r.body) as DutySchedule)
   }
