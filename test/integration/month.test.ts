@@ -335,7 +335,10 @@ describe('a simulated month of one town, against an oracle', () => {
       api.rows.map((r) => [r.code, r.name, r.figures.shifts, r.figures.onTime]),
     )
     const total = lines.at(-1)!
-    expect([total[0], Number(total[2])]).toEqual(['合计', api.rows.reduce((n, r) => n + (r.figures.shifts ?? 0), 0)])
+    expect([total[0], Number(total[2])]).toEqual([
+      '合计',
+      api.rows.reduce((n, r) => n + (r.figures.shifts ?? 0), 0),
+    ])
 
     for (const report of ['activities.xlsx', 'activities.csv', 'study.csv', 'attendance.csv']) {
       const query = report.startsWith('study')
