@@ -76,8 +76,9 @@ export async function startEdge(config: StationConfig, opts: EdgeOptions): Promi
       ...(opts.recordStart === undefined ? {} : { recordStart: opts.recordStart }),
     },
   )
-  const faceRoutes = await startFace(config, face, agent, clock, log)
   const devices = await startDevices(config, { agent, journal, clock, log, ...(replica ? { replica } : {}) })
+  // a recognised face signs in by the same rules as a card: duty mode clocks a cadre
+  const faceRoutes = await startFace(config, face, agent, clock, log, (match) => devices.signIn.face(match))
   const stopInputs = async () => {
     await devices.stop()
     if (!('unavailable' in faceRoutes.service)) await faceRoutes.service.close()

@@ -162,4 +162,21 @@ describe('credential sign-in', () => {
       ['checkin', { personId: 'm-1', method: 'vouch', vouchedBy: 'c-1', witnessPhotoId: photo }],
     ])
   })
+
+  it('signs a recognised face in by the same rules: a cadre clocks duty in duty mode, others check in', async () => {
+    const t = setup()
+    const seen = { score: 0.81, margin: 0.2, modelVersion: 'fr-test' }
+    t.signIn.setMode({ kind: 'duty' })
+    expect(await t.signIn.face({ personId: 'c-1', ...seen })).toMatchObject({ kind: 'duty', direction: 'in' })
+    // someone enrolled at this kiosk but not (yet) on the roster still checks in
+    expect(await t.signIn.face({ personId: 'walk-in', ...seen })).toMatchObject({ kind: 'checkin' })
+    t.signIn.setMode({ kind: 'checkin', activityId: 'act-25' })
+    await t.signIn.face({ personId: 'm-1', ...seen, activityId: 'act-26' })
+    expect(await t.events()).toEqual([
+      ['duty.punch', { personId: 'c-1', direction: 'in', method: 'face', score: 0.81 }],
+      ['checkin', { personId: 'walk-in', method: 'face', ...seen }],
+      // the session's own activity wins over the kiosk's mode
+      ['checkin', { personId: 'm-1', method: 'face', activityId: 'act-26', ...seen }],
+    ])
+  })
 })

@@ -4,6 +4,7 @@ import type { CredentialRead } from '../ports/attendanceDevice.js'
 import type { Clock } from '../ports/clock.js'
 import type { Journal } from '../ports/journal.js'
 import type { Roster, StudyStanding } from '../ports/roster.js'
+import type { FaceMatch } from './face/checkInSession.js'
 import { PinGuard } from './pinGuard.js'
 import type { RecordEvent } from './recordEvent.js'
 
@@ -23,6 +24,7 @@ export type SignInOutcome =
       method: string
       device: string
       eventId: string
+      seq: number
       activityId?: string
     })
   | (Greeting & {
@@ -31,6 +33,7 @@ export type SignInOutcome =
       method: string
       device: string
       eventId: string
+      seq: number
     })
   | {
       kind: 'unknown'
@@ -130,12 +133,40 @@ export class CredentialSignIn {
     const outcome =
       checked === 'ok'
         ? await this.signInPerson(person, 'vouch', KEYPAD, {
-            vouchedBy: v.cadreId,
-            witnessPhotoId: v.witnessPhotoId,
+            vouch: { vouchedBy: v.cadreId, witnessPhotoId: v.witnessPhotoId },
           })
         : await this.unknown('pin', v.cadreId, KEYPAD, checked)
     for (const l of this.listeners) l(outcome)
     return outcome
+  }
+
+  /**
+   * A face the kiosk recognised. Someone the roster does not know (enrolled at this kiosk,
+   * not yet synced) still checks in; only a cadre on the roster clocks duty.
+   */
+  async face(
+    match: FaceMatch,
+  ): Promise<{ kind: 'checkin' | 'duty'; direction?: 'in' | 'out'; eventId: string; seq: number }> {
+    const { activityId, ...evidence } = match
+    const person: RosterPerson = this.deps.roster().person(match.personId) ?? {
+      personId: match.personId,
+      roles: ['villager'],
+      cards: [],
+      qrTokens: [],
+      fingerprints: [],
+    }
+    const outcome = await this.signInPerson(person, 'face', 'camera', {
+      evidence,
+      ...(activityId ? { activityId } : {}),
+    })
+    for (const l of this.listeners) l(outcome)
+    if (outcome.kind === 'unknown') throw new Error('a recognised face cannot be unknown')
+    return {
+      kind: outcome.kind,
+      ...(outcome.kind === 'duty' ? { direction: outcome.direction } : {}),
+      eventId: outcome.eventId,
+      seq: outcome.seq,
+    }
   }
 
   private async decide(device: string, read: CredentialRead): Promise<SignInOutcome> {
@@ -164,9 +195,15 @@ export class CredentialSignIn {
 
   private async signInPerson(
     person: RosterPerson,
-    method: 'card' | 'qr' | 'fingerprint' | 'pin' | 'vouch',
+    method: 'card' | 'qr' | 'fingerprint' | 'pin' | 'vouch' | 'face',
     device: string,
-    vouch?: { vouchedBy: string; witnessPhotoId: string },
+    extra: {
+      vouch?: { vouchedBy: string; witnessPhotoId: string }
+      /** What the face engine saw, carried by the event. */
+      evidence?: Omit<FaceMatch, 'personId' | 'activityId'>
+      /** The activity a face session was started for, over the kiosk's mode. */
+      activityId?: string
+    } = {},
   ): Promise<SignInOutcome> {
     const { personId } = person
     const study = person.roles.includes('member') ? this.deps.study?.(personId) : undefined
@@ -176,17 +213,24 @@ export class CredentialSignIn {
       ...(study ? { study } : {}),
     }
     // a cadre clocks their own duty; a vouch is always a check-in
-    if (this.mode.kind === 'duty' && person.roles.includes('cadre') && !vouch) {
+    if (this.mode.kind === 'duty' && person.roles.includes('cadre') && !extra.vouch) {
       const direction = await this.nextDirection(personId)
-      const e = await this.deps.record('duty.punch', { personId, direction, method })
-      return { ...greeting, kind: 'duty', direction, method, device, eventId: e.id }
+      const score = extra.evidence?.score
+      const e = await this.deps.record('duty.punch', {
+        personId,
+        direction,
+        method,
+        ...(score === undefined ? {} : { score }),
+      })
+      return { ...greeting, kind: 'duty', direction, method, device, eventId: e.id, seq: e.seq }
     }
-    const activityId = this.mode.kind === 'checkin' ? this.mode.activityId : undefined
+    const activityId = extra.activityId ?? (this.mode.kind === 'checkin' ? this.mode.activityId : undefined)
     const e = await this.deps.record('checkin', {
       personId,
       method,
       ...(activityId ? { activityId } : {}),
-      ...vouch,
+      ...extra.vouch,
+      ...extra.evidence,
     })
     return {
       ...greeting,
@@ -194,6 +238,7 @@ export class CredentialSignIn {
       method,
       device,
       eventId: e.id,
+      seq: e.seq,
       ...(activityId ? { activityId } : {}),
     }
   }

@@ -4,6 +4,7 @@ import { CodedError } from '@ejia/platform'
 import type { Logger } from 'pino'
 import type { FaceRouteDeps } from '../adapters/http/faceRoutes.js'
 import type { Agent } from '../app/agent.js'
+import type { FaceSignIn } from '../app/face/checkInSession.js'
 import type { FaultBoard } from '../app/faults.js'
 import { toSecurityLevel } from '../domain/face/decision.js'
 import type { Clock } from '../ports/clock.js'
@@ -46,6 +47,7 @@ export async function startFace(
   agent: Agent,
   clock: Clock,
   log: Logger,
+  signIn?: FaceSignIn,
 ): Promise<FaceRouteDeps> {
   const faceLog = log.child({ name: 'edge:face' })
   if (!face) return { service: { unavailable: 'face check-in is not enabled on this kiosk' }, log: faceLog }
@@ -61,7 +63,16 @@ export async function startFace(
     config.face.templateKey as string,
   )
   const service = await FaceService.start(
-    { engine: face.engine, store, camera, record: agent.record, clock, faults: agent.faults, log: faceLog },
+    {
+      engine: face.engine,
+      store,
+      camera,
+      record: agent.record,
+      ...(signIn ? { signIn } : {}),
+      clock,
+      faults: agent.faults,
+      log: faceLog,
+    },
     {
       level: toSecurityLevel(config.face.securityLevel),
       votingFrames: config.face.votingFrames,

@@ -8,6 +8,31 @@ import type { FaceDeps } from './faceDeps.js'
 /** Ways to sign in that never need a face: the kiosk always offers them. */
 export const FALLBACKS = ['card', 'qr', 'pin', 'vouch'] as const
 
+/** A face the session accepted, with the evidence the check-in event carries. */
+export type FaceMatch = Pick<
+  CheckinBody,
+  'personId' | 'score' | 'margin' | 'liveness' | 'modelVersion' | 'activityId'
+>
+
+/**
+ * Signs the recognised person in, by the kiosk's rules: a check-in, or a cadre's duty punch
+ * while the kiosk is in duty mode (the same rules as a card; see CredentialSignIn.face).
+ */
+export type FaceSignIn = (match: FaceMatch) => Promise<{
+  kind: 'checkin' | 'duty'
+  direction?: 'in' | 'out'
+  eventId: string
+  seq: number
+}>
+
+/** Plain check-ins only, for a kiosk without a sign-in desk (tests, the evaluation). */
+export function checkinOnly(record: FaceDeps['record']): FaceSignIn {
+  return async (match) => {
+    const event = await record('checkin', { ...match, method: 'face' })
+    return { kind: 'checkin', eventId: event.id, seq: event.seq }
+  }
+}
+
 export type SessionUpdate =
   | {
       state: 'looking'
@@ -20,6 +45,9 @@ export type SessionUpdate =
     }
   | {
       state: 'accepted'
+      /** A check-in, or a cadre clocking in or out in duty mode. */
+      kind: 'checkin' | 'duty'
+      direction?: 'in' | 'out'
       personId: string
       score: number
       margin: number
@@ -63,7 +91,7 @@ export class CheckInSession {
   private busy = false
 
   constructor(
-    private readonly deps: FaceDeps,
+    private readonly deps: FaceDeps & { signIn: FaceSignIn },
     private readonly settings: SessionSettings,
   ) {
     this.voter = new MatchVoter(settings.votingFrames)
@@ -112,16 +140,15 @@ export class CheckInSession {
     if (!accepted || !this.liveness.passed()) return this.looking(a.faces)
 
     const liveness = this.liveness.result()
-    const body: CheckinBody = {
+    const body = {
       personId: accepted.personId,
-      method: 'face',
       score: round(Math.max(0, accepted.score)),
       margin: round(accepted.margin),
       liveness,
       modelVersion: this.deps.engine.modelVersion,
       ...(this.settings.activityId ? { activityId: this.settings.activityId } : {}),
-    }
-    const event = await this.deps.record('checkin', body)
+    } satisfies FaceMatch
+    const event = await this.deps.signIn(body)
     const stats = await this.deps.store.recordMatch(accepted.personId, accepted.margin)
     const floor = SECURITY_LEVELS[this.settings.level].margin * 1.5
     const shrinking =
@@ -131,11 +158,13 @@ export class CheckInSession {
         (stats.marginBaseline !== null && stats.marginRecent < stats.marginBaseline * 0.5))
     this.outcome = {
       state: 'accepted',
+      kind: event.kind,
+      ...(event.direction ? { direction: event.direction } : {}),
       personId: accepted.personId,
-      score: body.score as number,
-      margin: body.margin as number,
+      score: body.score,
+      margin: body.margin,
       liveness,
-      eventId: event.id,
+      eventId: event.eventId,
       seq: event.seq,
       reenrolSuggested: shrinking,
     }

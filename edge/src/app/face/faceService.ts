@@ -8,7 +8,7 @@ import type { FaceEngine } from '../../ports/faceEngine.js'
 import type { TemplateStore } from '../../ports/templateStore.js'
 import type { FaultBoard } from '../faults.js'
 import type { RecordEvent } from '../recordEvent.js'
-import { CheckInSession, type SessionUpdate } from './checkInSession.js'
+import { CheckInSession, checkinOnly, type FaceSignIn, type SessionUpdate } from './checkInSession.js'
 import { FaceEnrolment } from './enrolment.js'
 
 export interface FaceSettings {
@@ -36,6 +36,8 @@ export class FaceService {
       store: TemplateStore
       camera?: Camera | undefined
       record: RecordEvent
+      /** How a recognised face is signed in; plain check-ins when absent. */
+      signIn?: FaceSignIn
       clock: Clock
       faults: FaultBoard
       log: Logger
@@ -72,7 +74,7 @@ export class FaceService {
     const challenge =
       this.settings.challenge === 'auto' ? (level >= 4 ? 'blink' : 'none') : this.settings.challenge
     this.session = new CheckInSession(
-      { ...this.deps, gallery: this.gallery },
+      { ...this.deps, gallery: this.gallery, signIn: this.deps.signIn ?? checkinOnly(this.deps.record) },
       { level, votingFrames, challenge, timeoutMs, ...(activityId ? { activityId } : {}) },
     )
     if (this.deps.camera && !this.looping) void this.cameraLoop()
