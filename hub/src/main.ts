@@ -164,8 +164,8 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
       brokerInfo: () => ({ port: mqttPort, clients: broker.connectedClients() }),
       photos,
       stationAuth,
-      // kiosks show study hours; new hours entered at the hub reach them on the next heartbeat
-      studyChanged: () => sync.invalidateStudy(),
+      // kiosks show study hours, plans and the rota: changes reach them on the next heartbeat
+      workChanged: () => sync.invalidate(),
     },
     log.child({ name: 'hub:http' }),
   )

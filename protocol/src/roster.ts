@@ -1,5 +1,7 @@
 import Type, { type Static } from 'typebox'
+import { ActivityKind, ActivityTheme } from './events/activity.js'
 import { PersonId } from './ids.js'
+import { DutyRota } from './rota.js'
 
 /** A card number as the reader reports it: 10 hex digits, 10 decimal digits, or W26 `fac,card`. */
 export const CARD_NUMBER_PATTERN = '^[0-9A-Fa-f]{10}$|^[0-9]{10}$|^[0-9]{3},[0-9]{5}$'
@@ -62,12 +64,29 @@ export const StudySummary = Type.Object(
 )
 export type StudySummary = Static<typeof StudySummary>
 
+/** An activity the hub has planned at the station, for the kiosk's idle screen and check-in. */
+export const PlannedActivity = Type.Object(
+  {
+    activityId: Type.String({ minLength: 1, maxLength: 64 }),
+    kind: Type.Union([ActivityKind, Type.Literal('makeUp')]),
+    theme: Type.Optional(ActivityTheme),
+    themeTitle: Type.Optional(Type.String({ maxLength: 64 })),
+    title: Type.String({ minLength: 1, maxLength: 200 }),
+    date: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+    agenda: Type.Array(Type.String({ maxLength: 200 }), { maxItems: 20 }),
+    hours: Type.Number({ minimum: 0, maximum: 24 }),
+  },
+  { additionalProperties: false },
+)
+export type PlannedActivity = Static<typeof PlannedActivity>
+
 /** People per roster message: a village of thousands travels in several parts, each well under the payload limit. */
 export const ROSTER_PART_PEOPLE = 400
 
 /**
  * Downlink, QoS 1: brings a kiosk's roster from `fromVersion` to `version` (or replaces it
- * when `full`), with the station's study hours as of `studyAsOf`. The kiosk reports the
+ * when `full`), with the station's study hours as of `studyAsOf`, its rota and its planned
+ * activities. The kiosk reports the
  * version it holds in its heartbeat; the hub sends what is missing. A large update comes
  * in `parts` messages; the kiosk applies it only once it holds every part, in one
  * transaction, so it never works from half a roster.
@@ -83,6 +102,10 @@ export const RosterUpdate = Type.Object(
     removals: Type.Array(PersonId, { maxItems: ROSTER_PART_PEOPLE }),
     studyAsOf: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
     study: Type.Array(StudySummary, { maxItems: ROSTER_PART_PEOPLE }),
+    /** The station's rota versions in force from yesterday on; in the first part only. */
+    rotas: Type.Optional(Type.Array(DutyRota, { maxItems: 10 })),
+    /** The station's planned activities from yesterday to two weeks ahead; in the first part only. */
+    plans: Type.Optional(Type.Array(PlannedActivity, { maxItems: 100 })),
   },
   { additionalProperties: false, title: 'RosterUpdate' },
 )

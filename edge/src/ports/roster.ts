@@ -1,4 +1,4 @@
-import type { RosterPerson, RosterUpdate, StudySummary } from '@ejia/protocol'
+import type { DutyRota, PlannedActivity, RosterPerson, RosterUpdate, StudySummary } from '@ejia/protocol'
 import type { CredentialMethod } from '../domain/credentials/rosterIndex.js'
 
 export type { CredentialMethod }
@@ -23,5 +23,9 @@ export interface RosterReplica extends Roster {
   readonly syncedVersion: number
   receive(part: RosterUpdate): Promise<'staged' | 'applied' | 'stale'>
   study(personId: string): StudyStanding | undefined
+  /** The station's rota versions (from the one in force yesterday on), as the hub last sent them. */
+  rotas(): readonly DutyRota[]
+  /** The station's planned activities, from yesterday to two weeks ahead. */
+  plans(): readonly PlannedActivity[]
   close(): Promise<void>
 }

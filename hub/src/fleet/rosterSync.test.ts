@@ -28,7 +28,7 @@ describe('splitRosterUpdate', () => {
       upserts,
       removals: [],
     }
-    const parts = splitRosterUpdate(delta, [], '2026-11-27')
+    const parts = splitRosterUpdate(delta, { study: [], rotas: [], plans: [] }, '2026-11-27')
     expect(parts.length).toBeGreaterThan(4)
     for (const p of parts) {
       expect(codecs.roster.encode(p).byteLength).toBeLessThan(MAX_PAYLOAD_BYTES)
@@ -41,7 +41,7 @@ describe('splitRosterUpdate', () => {
   it('sends an up-to-date roster as one empty part that carries the study hours', () => {
     const delta = { stationId: 's', fromVersion: 7, version: 7, full: false, upserts: [], removals: [] }
     const study = [{ personId: 'p-1', done: 1, dueByNow: 2, target: 32, behind: true }]
-    expect(splitRosterUpdate(delta, study, '2026-11-27')).toEqual([
+    expect(splitRosterUpdate(delta, { study, rotas: [], plans: [] }, '2026-11-27')).toEqual([
       {
         fromVersion: 7,
         version: 7,
@@ -52,6 +52,8 @@ describe('splitRosterUpdate', () => {
         removals: [],
         studyAsOf: '2026-11-27',
         study,
+        rotas: [],
+        plans: [],
       },
     ])
   })
@@ -70,6 +72,8 @@ describe('RosterSync', () => {
     }
     const work = {
       rosterVersion: async () => version,
+      schedules: async () => [],
+      plans: async () => [],
       rosterDelta: async (stationId: string, since: number) => ({
         stationId,
         fromVersion: since,
@@ -110,5 +114,55 @@ describe('RosterSync', () => {
     await t.beat(undefined)
     await t.beat('v2-final')
     expect(t.sent).toEqual([])
+  })
+
+  it("sends the kiosk its rota from yesterday's version on, and the plans of yesterday to two weeks ahead", async () => {
+    const published: { rotas?: { validFrom?: string }[]; plans?: { activityId: string }[] }[] = []
+    const asked: { from: string; to: string }[] = []
+    const rota = (validFrom?: string) => ({
+      stationId: '339901001001',
+      patterns: [],
+      holidays: [],
+      graceLateMin: 5,
+      graceEarlyMin: 5,
+      duplicateWithinMin: 3,
+      ...(validFrom ? { validFrom } : {}),
+    })
+    const work = {
+      rosterVersion: async () => 0,
+      schedules: async () => [rota(), rota('2026-11-01'), rota('2026-12-01')],
+      plans: async (q: { from: string; to: string }) => {
+        asked.push(q)
+        return [
+          {
+            activityId: 'a-25',
+            stationId: '339901001001',
+            kind: 'themeDay',
+            title: '主题党日',
+            date: '2026-11-25',
+            agenda: [],
+            hours: 2,
+          },
+        ]
+      },
+    } as unknown as WorkStore
+    const sync = new RosterSync(
+      {
+        work,
+        stats: { study: async () => [] } as unknown as WorkStats,
+        bus: {
+          subscribe: async () => undefined,
+          publish: async (_t, p) => void published.push(JSON.parse(p.toString())),
+        },
+        log: pino({ level: 'silent' }),
+        now: () => Date.parse('2026-11-27T02:00:00Z'),
+      },
+      { resendAfterMs: 60_000, studyRefreshMs: 600_000 },
+    )
+    sync.onHeartbeat('339901001001', '0')
+    await new Promise((r) => setTimeout(r, 10))
+    expect(asked).toEqual([{ from: '2026-11-26', to: '2026-12-11' }])
+    expect(published[0]?.rotas?.map((r) => r.validFrom)).toEqual(['2026-11-01', '2026-12-01'])
+    expect(published[0]?.plans?.map((p) => p.activityId)).toEqual(['a-25'])
   })
 })

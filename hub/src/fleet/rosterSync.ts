@@ -1,16 +1,20 @@
 import { createHash } from 'node:crypto'
 import {
+  addDays,
   codecs,
+  type DutyRota,
+  localDate,
   MAX_PAYLOAD_BYTES,
+  type PlannedActivity,
   ROSTER_PART_PEOPLE,
   type RosterPerson,
   type RosterUpdate,
+  rotaInForce,
   type StudySummary,
   stationTopic,
 } from '@ejia/protocol'
 import type { Logger } from 'pino'
 import type { MessageBus } from '../broker/bus.js'
-import { localDate } from '../domain/localTime.js'
 import type { WorkStats } from '../stats/workStats.js'
 import type { Person, RosterDelta, WorkStore } from '../storage/workStore.js'
 
@@ -22,6 +26,24 @@ export interface RosterSyncOptions {
   resendAfterMs: number
   /** Study hours are recomputed for the district at most this often. */
   studyRefreshMs: number
+}
+
+/** How far ahead the kiosk knows the station's planned activities. */
+const PLAN_DAYS_AHEAD = 14
+
+/** What a kiosk gets besides its people: study hours, rota and planned activities. */
+export interface StationExtras {
+  study: StudySummary[]
+  rotas: DutyRota[]
+  plans: PlannedActivity[]
+}
+
+interface Snapshot {
+  at: number
+  asOf: string
+  study: Map<string, StudySummary[]>
+  rotas: Map<string, DutyRota[]>
+  plans: Map<string, PlannedActivity[]>
 }
 
 interface Sent {
@@ -40,8 +62,8 @@ interface Sent {
 export class RosterSync {
   private readonly sent = new Map<string, Sent>()
   private readonly busy = new Set<string>()
-  private study: { at: number; byStation: Map<string, StudySummary[]>; asOf: string } | undefined
-  private studyRun: Promise<NonNullable<RosterSync['study']>> | undefined
+  private snapshot: Snapshot | undefined
+  private snapshotRun: Promise<Snapshot> | undefined
 
   constructor(
     private readonly deps: {
@@ -74,17 +96,21 @@ export class RosterSync {
       .finally(() => this.busy.delete(stationId))
   }
 
-  /** Forget what was sent, so every kiosk gets fresh study hours on its next heartbeat. */
-  invalidateStudy(): void {
-    this.study = undefined
+  /** The work changed at the hub (hours, a plan, a rota): recompute before the next heartbeat's answer. */
+  invalidate(): void {
+    this.snapshot = undefined
   }
 
   private async sync(stationId: string, held: number): Promise<void> {
     const now = this.deps.now()
     const version = await this.deps.work.rosterVersion(stationId)
-    const study = await this.studyNow()
-    const summaries = study.byStation.get(stationId) ?? []
-    const studyDigest = digest(summaries)
+    const snapshot = await this.snapshotNow()
+    const extras: StationExtras = {
+      study: snapshot.study.get(stationId) ?? [],
+      rotas: snapshot.rotas.get(stationId) ?? [],
+      plans: snapshot.plans.get(stationId) ?? [],
+    }
+    const studyDigest = digest(extras)
     const last = this.sent.get(stationId)
     const rosterBehind = held !== version
     const studyStale = last?.studyDigest !== studyDigest
@@ -100,7 +126,7 @@ export class RosterSync {
     const delta: RosterDelta = rosterBehind
       ? await this.deps.work.rosterDelta(stationId, held)
       : { stationId, fromVersion: held, version: held, full: false, upserts: [], removals: [] }
-    const parts = splitRosterUpdate(delta, summaries, study.asOf)
+    const parts = splitRosterUpdate(delta, extras, snapshot.asOf)
     for (const part of parts) {
       await this.deps.bus.publish(stationTopic(stationId, 'roster'), codecs.roster.encode(part), {
         qos: 1,
@@ -122,30 +148,55 @@ export class RosterSync {
     )
   }
 
-  private async studyNow(): Promise<NonNullable<RosterSync['study']>> {
+  private async snapshotNow(): Promise<Snapshot> {
     const now = this.deps.now()
-    if (this.study && now - this.study.at < this.opts.studyRefreshMs) return this.study
+    if (this.snapshot && now - this.snapshot.at < this.opts.studyRefreshMs) return this.snapshot
     // one computation for the whole district, however many heartbeats ask at once
-    this.studyRun ??= (async () => {
-      const asOf = localDate(now)
-      const byStation = new Map<string, StudySummary[]>()
-      for (const s of await this.deps.stats.study(asOf)) {
-        const list = byStation.get(s.stationId) ?? []
-        list.push({
-          personId: s.personId,
-          done: round2(s.done),
-          dueByNow: round2(s.dueByNow),
-          target: round2(s.target),
-          behind: s.behind,
-        })
-        byStation.set(s.stationId, list)
-      }
-      this.study = { at: now, byStation, asOf }
-      return this.study
-    })().finally(() => {
-      this.studyRun = undefined
+    this.snapshotRun ??= this.takeSnapshot(now).finally(() => {
+      this.snapshotRun = undefined
     })
-    return this.studyRun
+    return this.snapshotRun
+  }
+
+  private async takeSnapshot(now: number): Promise<Snapshot> {
+    const asOf = localDate(now)
+    const yesterday = addDays(asOf, -1)
+    const study = new Map<string, StudySummary[]>()
+    for (const s of await this.deps.stats.study(asOf)) {
+      push(study, s.stationId, {
+        personId: s.personId,
+        done: round2(s.done),
+        dueByNow: round2(s.dueByNow),
+        target: round2(s.target),
+        behind: s.behind,
+      })
+    }
+    const versions = new Map<string, DutyRota[]>()
+    for (const r of await this.deps.work.schedules()) push(versions, r.stationId, r)
+    // the versions a kiosk needs: the one in force yesterday, and any that follow it
+    const rotas = new Map<string, DutyRota[]>()
+    for (const [stationId, vs] of versions) {
+      const from = rotaInForce(vs, yesterday)?.validFrom ?? ''
+      rotas.set(
+        stationId,
+        vs.filter((v) => (v.validFrom ?? '') >= from),
+      )
+    }
+    const plans = new Map<string, PlannedActivity[]>()
+    for (const p of await this.deps.work.plans({ from: yesterday, to: addDays(asOf, PLAN_DAYS_AHEAD) })) {
+      push(plans, p.stationId, {
+        activityId: p.activityId,
+        kind: p.kind,
+        ...(p.theme ? { theme: p.theme } : {}),
+        ...(p.themeTitle ? { themeTitle: p.themeTitle } : {}),
+        title: p.title,
+        date: p.date,
+        agenda: p.agenda,
+        hours: p.hours,
+      })
+    }
+    this.snapshot = { at: now, asOf, study, rotas, plans }
+    return this.snapshot
   }
 }
 
@@ -156,7 +207,7 @@ export class RosterSync {
  */
 export function splitRosterUpdate(
   delta: RosterDelta,
-  study: readonly StudySummary[],
+  extras: StationExtras,
   studyAsOf: string,
 ): RosterUpdate[] {
   type Body = Pick<RosterUpdate, 'upserts' | 'removals' | 'study'>
@@ -173,7 +224,7 @@ export function splitRosterUpdate(
   }
   for (const p of delta.upserts) add('upserts', toRosterPerson(p))
   for (const id of delta.removals) add('removals', id)
-  for (const s of study) add('study', s)
+  for (const s of extras.study) add('study', s)
   return bodies.map(({ upserts, removals, study }, part) => ({
     fromVersion: delta.fromVersion,
     version: delta.version,
@@ -184,6 +235,8 @@ export function splitRosterUpdate(
     removals,
     studyAsOf,
     study,
+    // small, and needed whole: with the first part
+    ...(part === 0 ? { rotas: extras.rotas, plans: extras.plans } : {}),
   }))
 }
 
@@ -200,8 +253,14 @@ export function toRosterPerson(p: Person): RosterPerson {
   }
 }
 
-function digest(study: readonly StudySummary[]): string {
-  return createHash('sha256').update(JSON.stringify(study)).digest('base64url')
+function digest(extras: StationExtras): string {
+  return createHash('sha256').update(JSON.stringify(extras)).digest('base64url')
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key)
+  if (list) list.push(value)
+  else map.set(key, [value])
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100

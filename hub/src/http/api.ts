@@ -39,8 +39,8 @@ export interface ApiDeps {
   /** Photos kiosks upload, and the station logins that may upload them. */
   photos: PhotoStore
   stationAuth: StationAuth
-  /** Study hours changed at the hub (an entry, a plan's hours). */
-  studyChanged?: () => void
+  /** Work data the kiosks hold changed at the hub (study hours, a plan, a rota). */
+  workChanged?: () => void
 }
 
 /** The hub's JSON API. Every route declares its schemas, so it is validated and documented. */

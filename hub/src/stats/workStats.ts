@@ -1,7 +1,7 @@
+import { addDays, atLocal, datesBetween, localDate } from '@ejia/protocol'
 import { type StudyStatus, type StudyTargets, studyStatus } from '../domain/activities/studyHours.js'
 import { evaluateShift, onDutyNow, type ShiftResult } from '../domain/duty/evaluate.js'
 import { type DutySchedule, rotaInForce, shiftsOn } from '../domain/duty/schedule.js'
-import { addDays, atLocal, datesBetween, localDate } from '../domain/localTime.js'
 import type { PhotoStore } from '../storage/photoStore.js'
 import type { WorkStore } from '../storage/workStore.js'
 import { type ActivityRecord, activityRecord, photoCandidates } from './activityRecord.js'

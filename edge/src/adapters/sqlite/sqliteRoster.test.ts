@@ -130,4 +130,31 @@ describe('SqliteRoster', () => {
     expect(roster.study('p1')).toBeUndefined()
     expect(roster.study('p2')).toMatchObject({ done: 3, asOf: '2026-11-28' })
   })
+
+  it("keeps the station's rota and plans across a restart, and over an update that carries none", async () => {
+    const f = file()
+    const roster = await openRoster(f)
+    const rota = {
+      stationId: '339901001001',
+      patterns: [{ weekday: 1, start: '08:30', end: '17:30', personIds: ['c1'] }],
+      holidays: [],
+      graceLateMin: 5,
+      graceEarlyMin: 5,
+      duplicateWithinMin: 3,
+    }
+    const plan = {
+      activityId: 'a-25',
+      kind: 'themeDay' as const,
+      title: '主题党日',
+      date: '2026-11-25',
+      agenda: [],
+      hours: 2,
+    }
+    await roster.receive(update({ version: 1, upserts: [person('c1')], rotas: [rota], plans: [plan] }))
+    await roster.receive(update({ full: false, fromVersion: 1, version: 2, upserts: [person('c2')] }))
+    await roster.close()
+    open.pop()
+    const again = await openRoster(f)
+    expect([again.rotas(), again.plans()]).toEqual([[rota], [plan]])
+  })
 })

@@ -1,5 +1,5 @@
 import { type Database, openDatabase } from '@ejia/platform'
-import type { RosterPerson, RosterUpdate, StudySummary } from '@ejia/protocol'
+import type { DutyRota, PlannedActivity, RosterPerson, RosterUpdate, StudySummary } from '@ejia/protocol'
 import { type CredentialMethod, RosterError, RosterIndex } from '../../domain/credentials/rosterIndex.js'
 import type { RosterReplica, StudyStanding } from '../../ports/roster.js'
 
@@ -33,6 +33,7 @@ export class SqliteRoster implements RosterReplica {
     private studyBy: Map<string, StudySummary>,
     private studyAsOf: string,
     private held: number,
+    private work: { rotas: DutyRota[]; plans: PlannedActivity[] },
   ) {}
 
   static async open(file: string): Promise<SqliteRoster> {
@@ -56,6 +57,10 @@ export class SqliteRoster implements RosterReplica {
         new Map(study.map((s) => [s.personId, s])),
         meta.get('studyAsOf') ?? '',
         Number(meta.get('version') ?? 0),
+        {
+          rotas: JSON.parse(meta.get('rotas') ?? '[]') as DutyRota[],
+          plans: JSON.parse(meta.get('plans') ?? '[]') as PlannedActivity[],
+        },
       )
     } catch (err) {
       await db.close()
@@ -86,6 +91,14 @@ export class SqliteRoster implements RosterReplica {
   study(personId: string): StudyStanding | undefined {
     const s = this.studyBy.get(personId)
     return s ? { ...s, asOf: this.studyAsOf } : undefined
+  }
+
+  rotas(): readonly DutyRota[] {
+    return this.work.rotas
+  }
+
+  plans(): readonly PlannedActivity[] {
+    return this.work.plans
   }
 
   /** One part at a time, in arrival order, whatever the uplink does. */
@@ -128,7 +141,7 @@ export class SqliteRoster implements RosterReplica {
       const next = await this.applyIn(db, part, parts)
       await db.run('DELETE FROM staged')
       await db.exec('COMMIT')
-      ;[this.index, this.studyBy, this.studyAsOf, this.held] = next
+      ;[this.index, this.studyBy, this.studyAsOf, this.held, this.work] = next
       return 'applied'
     } catch (err) {
       await db.exec('ROLLBACK').catch(() => undefined)
@@ -147,7 +160,9 @@ export class SqliteRoster implements RosterReplica {
     db: Database,
     head: RosterUpdate,
     parts: RosterUpdate[],
-  ): Promise<[RosterIndex, Map<string, StudySummary>, string, number]> {
+  ): Promise<
+    [RosterIndex, Map<string, StudySummary>, string, number, { rotas: DutyRota[]; plans: PlannedActivity[] }]
+  > {
     const people = new Map<string, RosterPerson>()
     if (!head.full) {
       for (const r of await db.all<{ person_id: string; body: string }[]>('SELECT * FROM people')) {
@@ -181,6 +196,14 @@ export class SqliteRoster implements RosterReplica {
     }
     await db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('version', ?)", String(head.version))
     await db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('studyAsOf', ?)", head.studyAsOf)
-    return [index, new Map(study.map((s) => [s.personId, s])), head.studyAsOf, head.version]
+    // an update from an older hub carries neither: keep what the kiosk has
+    const withWork = parts.find((p) => p.rotas !== undefined || p.plans !== undefined)
+    const work = {
+      rotas: withWork?.rotas ?? this.work.rotas,
+      plans: withWork?.plans ?? this.work.plans,
+    }
+    await db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('rotas', ?)", JSON.stringify(work.rotas))
+    await db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('plans', ?)", JSON.stringify(work.plans))
+    return [index, new Map(study.map((s) => [s.personId, s])), head.studyAsOf, head.version, work]
   }
 }

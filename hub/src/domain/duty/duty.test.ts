@@ -1,5 +1,5 @@
+import { atLocal } from '@ejia/protocol'
 import { describe, expect, it } from 'vitest'
-import { atLocal } from '../localTime.js'
 import { collapseDuplicates, evaluateShift, onDutyNow, type Punch } from './evaluate.js'
 import { type DutySchedule, rotaInForce, shiftsOn } from './schedule.js'
 

@@ -1,4 +1,4 @@
-import { minutes } from '../localTime.js'
+import { minutes } from '@ejia/protocol'
 import type { DutySchedule, ShiftInstance } from './schedule.js'
 
 export interface Punch {

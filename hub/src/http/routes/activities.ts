@@ -23,7 +23,7 @@ export function activityRoutes(app: Api, deps: ApiDeps): void {
         { activityId: req.params.id, ...rest, quorum: quorum ?? defaultQuorum(rest.kind) },
         actorOf(req.headers),
       )
-      deps.studyChanged?.()
+      deps.workChanged?.()
       return { saved: true }
     },
   )

@@ -1,6 +1,5 @@
-import { PersonId, StationId } from '@ejia/protocol'
+import { localDate, PersonId, StationId } from '@ejia/protocol'
 import Type from 'typebox'
-import { localDate } from '../../domain/localTime.js'
 import type { Api, ApiDeps } from '../api.js'
 import { actorOf, ScheduleBody } from '../schemas.js'
 
@@ -17,6 +16,7 @@ export function dutyRoutes(app: Api, deps: ApiDeps): void {
         { stationId: req.params.station, ...req.body, validFrom },
         actorOf(req.headers),
       )
+      deps.workChanged?.()
       return { saved: true, validFrom }
     },
   )

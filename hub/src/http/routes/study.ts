@@ -23,7 +23,7 @@ export function studyRoutes(app: Api, deps: ApiDeps): void {
     },
     async (req, reply) => {
       await deps.work.addStudyEntry({ ...req.body, source: 'manual' }, actorOf(req.headers))
-      deps.studyChanged?.()
+      deps.workChanged?.()
       return reply.code(201).send({ saved: true })
     },
   )
