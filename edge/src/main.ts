@@ -104,6 +104,8 @@ export async function startEdge(config: StationConfig, opts: EdgeOptions): Promi
   const uiDir = kioskUiDir()
   const api = await createLocalApi({
     agent,
+    journal,
+    clock,
     station: { id: stationId, name: config.station.name, townName: config.station.townName },
     log: log.child({ name: 'edge:http' }),
     face: faceRoutes,

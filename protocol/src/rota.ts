@@ -1,6 +1,6 @@
 import Type, { type Static } from 'typebox'
 import { PersonId, StationId } from './ids.js'
-import { addDays, atLocal, CHINA_OFFSET_MIN, isoWeekday } from './localTime.js'
+import { addDays, atLocal, CHINA_OFFSET_MIN, isoWeekday, localDate, minutes } from './localTime.js'
 
 const LocalDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Local date, YYYY-MM-DD' })
 const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'Local time, HH:MM' })
@@ -82,4 +82,43 @@ export function rotaInForce(versions: readonly DutyRota[], date: string): DutyRo
     if (from <= date && (best === undefined || from >= (best.validFrom ?? ''))) best = v
   }
   return best
+}
+
+/** An "in" counts for a shift from this long before its start until its end. */
+export const IN_WINDOW_BEFORE_MS = 2 * 3600_000
+/** An "out" counts for a shift until this long after its end. */
+export const OUT_WINDOW_AFTER_MS = 4 * 3600_000
+
+/**
+ * The shift a single punch belongs to, by the windows the hub judges with, and how late
+ * (an "in") or early (an "out") it is beyond the grace: what the kiosk tells a cadre the
+ * moment they clock. Yesterday's shift is looked at too, for a night shift's "out".
+ */
+export function punchOnShift(
+  versions: readonly DutyRota[],
+  personId: string,
+  direction: 'in' | 'out',
+  at: number,
+): { shift: ShiftInstance; lateMin: number; earlyMin: number } | undefined {
+  const today = localDate(at, versions[0]?.offsetMin ?? CHINA_OFFSET_MIN)
+  for (const date of [today, addDays(today, -1)]) {
+    const rota = rotaInForce(versions, date)
+    if (!rota) continue
+    for (const shift of shiftsOn(rota, date)) {
+      if (!shift.personIds.includes(personId)) continue
+      const fits =
+        direction === 'in'
+          ? at >= shift.start - IN_WINDOW_BEFORE_MS && at <= shift.end
+          : at >= shift.start && at <= shift.end + OUT_WINDOW_AFTER_MS
+      if (!fits) continue
+      const lateMs = at - shift.start
+      const earlyMs = shift.end - at
+      return {
+        shift,
+        lateMin: direction === 'in' && lateMs > rota.graceLateMin * 60_000 ? minutes(lateMs) : 0,
+        earlyMin: direction === 'out' && earlyMs > rota.graceEarlyMin * 60_000 ? minutes(earlyMs) : 0,
+      }
+    }
+  }
+  return undefined
 }

@@ -1,48 +1,15 @@
 import { CodedError } from '@ejia/platform'
-import { isValidQrToken, type RosterPerson } from '@ejia/protocol'
+import { type DutyRota, isValidQrToken, punchOnShift, type RosterPerson } from '@ejia/protocol'
 import type { CredentialRead } from '../ports/attendanceDevice.js'
 import type { Clock } from '../ports/clock.js'
 import type { Journal } from '../ports/journal.js'
 import type { Roster, StudyStanding } from '../ports/roster.js'
-import type { FaceMatch } from './face/checkInSession.js'
+import type { FaceMatch, FaceSignedIn } from './face/checkInSession.js'
 import { PinGuard } from './pinGuard.js'
 import type { RecordEvent } from './recordEvent.js'
+import type { Greeting, KioskMode, SignInOutcome, UnknownReason } from './signInOutcome.js'
 
-/** What the kiosk is doing with reads: signing people in (to an activity), or duty clocking. */
-export type KioskMode = { kind: 'checkin'; activityId?: string } | { kind: 'duty' }
-
-/** Who was signed in, as the kiosk greets them: name, and study hours for members. */
-interface Greeting {
-  personId: string
-  name?: string
-  study?: StudyStanding
-}
-
-export type SignInOutcome =
-  | (Greeting & {
-      kind: 'checkin'
-      method: string
-      device: string
-      eventId: string
-      seq: number
-      activityId?: string
-    })
-  | (Greeting & {
-      kind: 'duty'
-      direction: 'in' | 'out'
-      method: string
-      device: string
-      eventId: string
-      seq: number
-    })
-  | {
-      kind: 'unknown'
-      method: string
-      credential: string
-      device: string
-      reason: 'notOnRoster' | 'badToken' | 'badPin' | 'pinLocked'
-      eventId: string
-    }
+export type { KioskMode, SignInOutcome } from './signInOutcome.js'
 
 export class SignInError extends CodedError<'notCadre' | 'notOnRoster'> {}
 
@@ -66,6 +33,8 @@ export class CredentialSignIn {
       roster: () => Roster
       /** Study hours as the hub last sent them, when the kiosk syncs its roster. */
       study?: (personId: string) => StudyStanding | undefined
+      /** The station's rota versions, to tell a cadre how their punch falls on the shift. */
+      rotas?: () => readonly DutyRota[]
       record: RecordEvent
       journal: Journal
       clock: Clock
@@ -78,12 +47,28 @@ export class CredentialSignIn {
     return this.mode
   }
 
-  /** Switches mode; after `ttlMs` the kiosk falls back to plain check-in, so it is never left in duty mode. */
+  /**
+   * Switches mode; after `ttlMs` duty and lookup fall back to plain check-in, so the kiosk
+   * is never left clocking duty or looking people up after the cadre walked away.
+   */
   setMode(mode: KioskMode, ttlMs = 120_000): void {
     clearTimeout(this.modeTimer)
     this.mode = mode
-    if (mode.kind === 'duty')
+    if (mode.kind !== 'checkin')
       this.modeTimer = setTimeout(() => (this.mode = { kind: 'checkin' }), ttlMs).unref()
+  }
+
+  /** A cadre proves who they are (enrolment, admin) with their PIN; the same lock applies. */
+  async authCadre(
+    cadreId: string,
+    pin: string,
+  ): Promise<{ personId: string; name?: string } | UnknownReason> {
+    const checked = await this.pins.check(cadreId, pin)
+    if (checked !== 'ok') return checked
+    const cadre = this.deps.roster().person(cadreId)
+    if (!cadre?.roles.includes('cadre'))
+      throw new SignInError('notCadre', `${cadreId} is not a cadre of this station`)
+    return { personId: cadreId, ...(cadre.name ? { name: cadre.name } : {}) }
   }
 
   onOutcome(listener: (o: SignInOutcome) => void): void {
@@ -144,9 +129,7 @@ export class CredentialSignIn {
    * A face the kiosk recognised. Someone the roster does not know (enrolled at this kiosk,
    * not yet synced) still checks in; only a cadre on the roster clocks duty.
    */
-  async face(
-    match: FaceMatch,
-  ): Promise<{ kind: 'checkin' | 'duty'; direction?: 'in' | 'out'; eventId: string; seq: number }> {
+  async face(match: FaceMatch): Promise<FaceSignedIn> {
     const { activityId, ...evidence } = match
     const person: RosterPerson = this.deps.roster().person(match.personId) ?? {
       personId: match.personId,
@@ -163,9 +146,9 @@ export class CredentialSignIn {
     if (outcome.kind === 'unknown') throw new Error('a recognised face cannot be unknown')
     return {
       kind: outcome.kind,
+      ...(outcome.name ? { name: outcome.name } : {}),
       ...(outcome.kind === 'duty' ? { direction: outcome.direction } : {}),
-      eventId: outcome.eventId,
-      seq: outcome.seq,
+      ...(outcome.kind === 'identified' ? {} : { eventId: outcome.eventId, seq: outcome.seq }),
     }
   }
 
@@ -182,7 +165,7 @@ export class CredentialSignIn {
     method: 'card' | 'qr' | 'fingerprint' | 'pin',
     credential: string,
     device: string,
-    reason: 'notOnRoster' | 'badToken' | 'badPin' | 'pinLocked',
+    reason: UnknownReason,
   ): Promise<SignInOutcome> {
     const e = await this.deps.record('credential.unknown', {
       method,
@@ -212,6 +195,8 @@ export class CredentialSignIn {
       ...(person.name ? { name: person.name } : {}),
       ...(study ? { study } : {}),
     }
+    if (this.mode.kind === 'lookup' && !extra.vouch)
+      return { ...greeting, kind: 'identified', method, device }
     // a cadre clocks their own duty; a vouch is always a check-in
     if (this.mode.kind === 'duty' && person.roles.includes('cadre') && !extra.vouch) {
       const direction = await this.nextDirection(personId)
@@ -222,7 +207,23 @@ export class CredentialSignIn {
         method,
         ...(score === undefined ? {} : { score }),
       })
-      return { ...greeting, kind: 'duty', direction, method, device, eventId: e.id, seq: e.seq }
+      const onShift = punchOnShift(this.deps.rotas?.() ?? [], personId, direction, Date.parse(e.time))
+      const shift = onShift && {
+        start: new Date(onShift.shift.start).toISOString(),
+        end: new Date(onShift.shift.end).toISOString(),
+        lateMin: onShift.lateMin,
+        earlyMin: onShift.earlyMin,
+      }
+      return {
+        ...greeting,
+        kind: 'duty',
+        direction,
+        method,
+        device,
+        eventId: e.id,
+        seq: e.seq,
+        ...(shift ? { shift } : {}),
+      }
     }
     const activityId = extra.activityId ?? (this.mode.kind === 'checkin' ? this.mode.activityId : undefined)
     const e = await this.deps.record('checkin', {

@@ -1,5 +1,6 @@
 import type { StationConfig } from '@ejia/firmware-config'
 import { resolveDevices } from '@ejia/firmware-config'
+import type { DutyRota, PlannedActivity } from '@ejia/protocol'
 import type { Logger } from 'pino'
 import { JsonRoster } from '../adapters/roster/jsonRoster.js'
 import type { Agent } from '../app/agent.js'
@@ -12,6 +13,10 @@ import type { Roster, RosterReplica } from '../ports/roster.js'
 export interface Devices {
   devices: AttendanceDevice[]
   signIn: CredentialSignIn
+  /** The roster sign-in works from, and the station's rota and plans when synced from the hub. */
+  roster(): Roster
+  rotas(): readonly DutyRota[]
+  plans(): readonly PlannedActivity[]
   stop(): Promise<void>
 }
 
@@ -42,11 +47,17 @@ export async function startDevices(
   const signIn = new CredentialSignIn({
     roster: () => roster,
     ...(deps.replica ? { study: (id: string) => deps.replica?.study(id) } : {}),
+    rotas: () => deps.replica?.rotas() ?? [],
     record: agent.record,
     journal: deps.journal,
     clock,
   })
-  if (config.devices.length === 0) return { devices: [], signIn, stop: async () => {} }
+  const station = {
+    roster: () => roster,
+    rotas: () => deps.replica?.rotas() ?? [],
+    plans: () => deps.replica?.plans() ?? [],
+  }
+  if (config.devices.length === 0) return { devices: [], signIn, ...station, stop: async () => {} }
 
   const [{ createDevice }, { transportOpener }] = await Promise.all([
     import('../adapters/serial/devices.js'),
@@ -74,6 +85,7 @@ export async function startDevices(
   return {
     devices,
     signIn,
+    ...station,
     stop: async () => {
       await Promise.all(devices.map((d) => d.stop()))
     },

@@ -87,6 +87,13 @@ export function describeJournal(name: string, open: () => Promise<Journal>): voi
       expect((await journal.latest('duty.punch', 'c-1'))?.body).toMatchObject({ direction: 'out' })
       expect((await journal.latest('duty.punch', 'c-2'))?.seq).toBe(2)
       expect(await journal.latest('duty.punch', 'nobody')).toBeUndefined()
+      const today = await journal.since(
+        'duty.punch',
+        new Date(Date.UTC(2026, 10, 25, 1, 0, 2)).toISOString(),
+        10,
+      )
+      expect(today.map((e) => e.seq)).toEqual([2, 3])
+      expect(await journal.since('duty.punch', '2026-11-26T00:00:00.000Z', 10)).toEqual([])
     })
   })
 }

@@ -44,6 +44,8 @@ export interface Journal {
   markRejected(rejected: readonly RejectedEvent[], at: number): Promise<number>
   /** The most recent event of a type about a person (body.personId), if any. */
   latest(type: EventType, personId: string): Promise<Event | undefined>
+  /** Events of a type whose device time is at or after `fromTime` (RFC 3339), oldest first. */
+  since(type: EventType, fromTime: string, limit: number): Promise<Event[]>
   backlog(): Promise<BacklogStats>
   lastSeq(): Promise<number>
   /** Deletes acknowledged events journalled before `before` (ms); returns how many. */

@@ -64,6 +64,13 @@ export class MemoryJournal implements Journal {
     return hit ? structuredClone(hit.event) : undefined
   }
 
+  async since(type: Event['type'], fromTime: string, limit: number): Promise<Event[]> {
+    return this.rows
+      .filter((r) => r.event.type === type && r.event.time >= fromTime)
+      .slice(0, limit)
+      .map((r) => structuredClone(r.event))
+  }
+
   async backlog(): Promise<BacklogStats> {
     const pending = this.rows.filter((r) => r.ackedAt === undefined)
     const oldest = pending[0]

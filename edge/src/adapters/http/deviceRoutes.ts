@@ -42,6 +42,7 @@ export function deviceRoutes(
             activityId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
           }),
           Type.Object({ kind: Type.Literal('duty') }),
+          Type.Object({ kind: Type.Literal('lookup') }),
         ]),
       },
     },

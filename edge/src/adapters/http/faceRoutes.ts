@@ -112,6 +112,19 @@ export function faceRoutes(app: LocalApp, deps: FaceRouteDeps): void {
     return reply.code(202).send({ accepted: true })
   })
 
+  app.post('/api/camera/probe', async (req, reply) => {
+    const s = service(reply)
+    if (!s) return
+    if (!Buffer.isBuffer(req.body))
+      return reply.code(415).send({ error: 'notAnImage', message: `send ${IMAGE_TYPES.join(', ')}` })
+    try {
+      return await s.probe(await decodeImage(req.body))
+    } catch (err) {
+      if (err instanceof ImageError) return reply.code(400).send({ error: err.code, message: err.message })
+      throw err
+    }
+  })
+
   app.post('/api/face/consent', { schema: { body: Consent } }, async (req, reply) => {
     const s = service(reply)
     if (!s) return

@@ -11,9 +11,12 @@ import Type from 'typebox'
 import type { Agent } from '../../app/agent.js'
 import { RecordError } from '../../app/recordEvent.js'
 import type { Devices } from '../../composition/devices.js'
+import type { Clock } from '../../ports/clock.js'
+import type { Journal } from '../../ports/journal.js'
 import { deviceRoutes } from './deviceRoutes.js'
 import { type FaceRouteDeps, faceRoutes } from './faceRoutes.js'
 import { imageBodies } from './imageBody.js'
+import { kioskRoutes } from './kioskRoutes.js'
 import { type PhotoRouteDeps, photoRoutes } from './photoRoutes.js'
 
 export interface StationInfo {
@@ -38,6 +41,8 @@ export function kioskUiDir(): string | undefined {
  */
 export async function createLocalApi(deps: {
   agent: Agent
+  journal: Journal
+  clock: Clock
   station: StationInfo
   log: Logger
   uiDir?: string
@@ -57,6 +62,7 @@ export async function createLocalApi(deps: {
   faceRoutes(app, deps.face)
   photoRoutes(app, deps.photos)
   deviceRoutes(app, { ...deps.devices, witnessKnown: (id) => deps.photos.service.has(id) })
+  kioskRoutes(app, { devices: deps.devices, face: deps.face, journal: deps.journal, clock: deps.clock })
 
   app.get('/api/status', async () => ({
     station: deps.station,

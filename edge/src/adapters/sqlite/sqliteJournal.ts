@@ -108,6 +108,16 @@ export class SqliteJournal implements Journal {
     return r ? this.toEvent(r, JSON.parse(r.body)) : undefined
   }
 
+  async since(type: EventType, fromTime: string, limit: number): Promise<Event[]> {
+    const rows = await this.db.all<EventRow[]>(
+      'SELECT seq, id, type, time, body FROM events WHERE type = ? AND time >= ? ORDER BY seq LIMIT ?',
+      type,
+      fromTime,
+      limit,
+    )
+    return rows.map((r) => this.toEvent(r, JSON.parse(r.body)))
+  }
+
   async backlog(): Promise<BacklogStats> {
     const pending = await this.db.get<{ depth: number; seq: number | null }>(
       'SELECT count(*) AS depth, min(seq) AS seq FROM events WHERE acked_at IS NULL',

@@ -6,14 +6,24 @@ describe('face check-in session', () => {
     const k = await faceKit()
     await k.enrol('alice', FACES.alice)
     await k.enrol('bob', FACES.bob)
+    const updates: { state: string }[] = []
+    k.service.onUpdate((u) => updates.push(u))
     k.service.startCheckIn('act-25')
-    expect(await k.service.frame(frame(FACES.alice))).toMatchObject({
+    const first = await k.service.frame(frame(FACES.alice))
+    expect(first).toMatchObject({
       state: 'looking',
       progress: { frames: 1, needed: 3 },
+      frame: { width: expect.any(Number), height: expect.any(Number) },
     })
+    // the face box, for the preview, in frame pixels
+    if (first?.state !== 'looking' || !first.box || !first.frame) throw new Error('expected a face box')
+    expect(first.box.x2).toBeGreaterThan(first.box.x1)
+    expect(first.box.x2).toBeLessThanOrEqual(first.frame.width)
     await k.service.frame(frame(FACES.alicePoorLight))
     const done = await k.service.frame(frame(FACES.alice))
     expect(done).toMatchObject({ state: 'accepted', personId: 'alice' })
+    // every change went to listeners (the UI's stream), the start and the accept included
+    expect(updates.map((u) => u.state)).toEqual(['looking', 'looking', 'looking', 'accepted'])
     const checkin = (await k.events()).find((e) => e.type === 'checkin')
     expect(checkin?.body).toMatchObject({
       personId: 'alice',

@@ -18,12 +18,16 @@ export type FaceMatch = Pick<
  * Signs the recognised person in, by the kiosk's rules: a check-in, or a cadre's duty punch
  * while the kiosk is in duty mode (the same rules as a card; see CredentialSignIn.face).
  */
-export type FaceSignIn = (match: FaceMatch) => Promise<{
-  kind: 'checkin' | 'duty'
+export type FaceSignIn = (match: FaceMatch) => Promise<FaceSignedIn>
+
+/** What became of an accepted face: an event, or (lookup mode) only who it was. */
+export interface FaceSignedIn {
+  kind: 'checkin' | 'duty' | 'identified'
+  name?: string
   direction?: 'in' | 'out'
-  eventId: string
-  seq: number
-}>
+  eventId?: string
+  seq?: number
+}
 
 /** Plain check-ins only, for a kiosk without a sign-in desk (tests, the evaluation). */
 export function checkinOnly(record: FaceDeps['record']): FaceSignIn {
@@ -39,21 +43,27 @@ export type SessionUpdate =
       /** What is wrong with the frame, for the prompt ("请靠近一点"); null while it is fine. */
       issue: QualityIssue | null
       faces: number
+      /** The main face in the last frame analysed, in frame pixels, for the preview; null without one. */
+      box: { x1: number; y1: number; x2: number; y2: number } | null
+      /** Size of the last frame analysed; null before the first. */
+      frame: { width: number; height: number } | null
       /** Frames that agreed so far, of those needed. */
       progress: { frames: number; needed: number }
       challenge: { kind: Challenge; passed: boolean }
     }
   | {
       state: 'accepted'
-      /** A check-in, or a cadre clocking in or out in duty mode. */
-      kind: 'checkin' | 'duty'
+      /** A check-in, a cadre clocking in or out in duty mode, or (lookup) only recognised. */
+      kind: 'checkin' | 'duty' | 'identified'
       direction?: 'in' | 'out'
       personId: string
+      name?: string
       score: number
       margin: number
       liveness: LivenessResult
-      eventId: string
-      seq: number
+      /** The event recorded; absent in lookup mode. */
+      eventId?: string
+      seq?: number
       /** The match margin has been shrinking: ask the person to enrol again. */
       reenrolSuggested: boolean
     }
@@ -63,6 +73,8 @@ export type SessionUpdate =
       lastIssue: QualityIssue | null
       fallbacks: typeof FALLBACKS
     }
+
+type SessionBox = { x1: number; y1: number; x2: number; y2: number }
 
 export interface SessionSettings {
   level: SecurityLevel
@@ -89,6 +101,11 @@ export class CheckInSession {
   private lastIssue: QualityIssue | null = null
   private outcome: SessionUpdate | undefined
   private busy = false
+  private seenFaces = 0
+  private seen: { box: SessionBox | null; frame: { width: number; height: number } | null } = {
+    box: null,
+    frame: null,
+  }
 
   constructor(
     private readonly deps: FaceDeps & { signIn: FaceSignIn },
@@ -103,14 +120,14 @@ export class CheckInSession {
   status(): SessionUpdate {
     if (this.outcome) return this.outcome
     if (this.timedOut()) return this.finish('timeout')
-    return this.looking(0)
+    return this.looking()
   }
 
   async onFrame(frame: RgbImage): Promise<SessionUpdate> {
     if (this.outcome) return this.outcome
     if (this.timedOut()) return this.finish('timeout')
     // frames arrive faster than they are analysed: skip, rather than queue, while busy
-    if (this.busy) return this.looking(0)
+    if (this.busy) return this.looking()
     this.busy = true
     try {
       return await this.analyse(frame)
@@ -121,6 +138,13 @@ export class CheckInSession {
 
   private async analyse(frame: RgbImage): Promise<SessionUpdate> {
     const a = await this.deps.engine.analyse(frame, { liveness: true })
+    const box = a.face?.box
+    this.seen = {
+      box: box
+        ? { x1: Math.round(box.x1), y1: Math.round(box.y1), x2: Math.round(box.x2), y2: Math.round(box.y2) }
+        : null,
+      frame: { width: frame.width, height: frame.height },
+    }
     if (!a.ok) {
       this.lastIssue = a.issue
       this.voter.reset()
@@ -161,22 +185,26 @@ export class CheckInSession {
       kind: event.kind,
       ...(event.direction ? { direction: event.direction } : {}),
       personId: accepted.personId,
+      ...(event.name ? { name: event.name } : {}),
       score: body.score,
       margin: body.margin,
       liveness,
-      eventId: event.eventId,
-      seq: event.seq,
+      ...(event.eventId ? { eventId: event.eventId, seq: event.seq } : {}),
       reenrolSuggested: shrinking,
     }
     return this.outcome
   }
 
-  private looking(faces: number): SessionUpdate {
+  /** The update while looking; without a new analysis, what the last frame showed. */
+  private looking(faces = this.seenFaces): SessionUpdate {
+    this.seenFaces = faces
     const progress = this.voter.progress()
     return {
       state: 'looking',
       issue: this.lastIssue,
       faces,
+      box: this.seen.box,
+      frame: this.seen.frame,
       progress: { frames: progress.frames, needed: this.voter.needed },
       challenge: { kind: this.settings.challenge, passed: this.liveness.passed() },
     }

@@ -29,6 +29,8 @@ export class FaceService {
   readonly enrolment: FaceEnrolment
   private session: CheckInSession | undefined
   private looping = false
+  private readonly listeners: ((u: SessionUpdate) => void)[] = []
+  private last = ''
 
   private constructor(
     private readonly deps: {
@@ -78,7 +80,13 @@ export class FaceService {
       { level, votingFrames, challenge, timeoutMs, ...(activityId ? { activityId } : {}) },
     )
     if (this.deps.camera && !this.looping) void this.cameraLoop()
-    return this.session.status()
+    this.last = ''
+    return this.notify(this.session.status())
+  }
+
+  /** Every change of the session in progress, for the UI's stream. */
+  onUpdate(listener: (u: SessionUpdate) => void): void {
+    this.listeners.push(listener)
   }
 
   status(): SessionUpdate | undefined {
@@ -87,7 +95,27 @@ export class FaceService {
 
   /** Feeds a frame to the session in progress (tests, and cameras without a loop). */
   async frame(frame: Parameters<CheckInSession['onFrame']>[0]): Promise<SessionUpdate | undefined> {
-    return this.session?.onFrame(frame)
+    const update = await this.session?.onFrame(frame)
+    return update && this.notify(update)
+  }
+
+  /** The camera test on the admin screen: what the engine sees in one frame; nothing recorded. */
+  async probe(frame: Parameters<CheckInSession['onFrame']>[0]): Promise<{
+    faces: number
+    box: { x1: number; y1: number; x2: number; y2: number } | null
+    issue: string | null
+    frame: { width: number; height: number }
+  }> {
+    const a = await this.deps.engine.analyse(frame, { liveness: false })
+    const b = a.face?.box
+    return {
+      faces: a.faces,
+      box: b
+        ? { x1: Math.round(b.x1), y1: Math.round(b.y1), x2: Math.round(b.x2), y2: Math.round(b.y2) }
+        : null,
+      issue: a.ok ? null : a.issue,
+      frame: { width: frame.width, height: frame.height },
+    }
   }
 
   cancel(): void {
@@ -101,6 +129,16 @@ export class FaceService {
     await this.deps.store.close()
   }
 
+  /** Tells listeners of an update unless it repeats the last one. */
+  private notify(update: SessionUpdate): SessionUpdate {
+    const json = JSON.stringify(update)
+    if (json !== this.last) {
+      this.last = json
+      for (const l of this.listeners) l(update)
+    }
+    return update
+  }
+
   private async cameraLoop(): Promise<void> {
     const camera = this.deps.camera
     if (!camera) return
@@ -111,7 +149,7 @@ export class FaceService {
         try {
           const frame = await camera.capture()
           this.deps.faults.clear('camera')
-          await session.onFrame(frame)
+          this.notify(await session.onFrame(frame))
         } catch (err) {
           this.deps.faults.set(
             'camera',

@@ -1,4 +1,4 @@
-import { minutes } from '@ejia/protocol'
+import { IN_WINDOW_BEFORE_MS, minutes, OUT_WINDOW_AFTER_MS } from '@ejia/protocol'
 import type { DutySchedule, ShiftInstance } from './schedule.js'
 
 export interface Punch {
@@ -32,10 +32,6 @@ export interface ShiftResult {
   /** Any punch of this result came from an approved correction. */
   corrected: boolean
 }
-
-/** How far before its start an "in" still counts for a shift, and after its end an "out". */
-export const IN_WINDOW_BEFORE_MS = 2 * 3600_000
-export const OUT_WINDOW_AFTER_MS = 4 * 3600_000
 
 /**
  * Drops punches that repeat the same person's same direction within `withinMin` of the
