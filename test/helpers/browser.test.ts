@@ -1,14 +1,14 @@
-import { existsSync, mkdtempSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { CHROMIUM, launchChromium } from './browser.js'
+import { haveBrowser, launchChromium } from './browser.js'
 import { writeY4m } from './y4m.js'
 
 /** The harness itself: Chromium's fake camera shows what the Y4M file holds. */
-describe.skipIf(!existsSync(CHROMIUM))('the browser harness', () => {
+describe.skipIf(!haveBrowser)('the browser harness', () => {
   it('plays a Y4M file as the camera', { timeout: 60_000 }, async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'ejia-y4m-')), 'red.y4m')
     const red = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#d02020' } })

@@ -1,6 +1,13 @@
+import { existsSync } from 'node:fs'
 import { type Browser, chromium } from 'playwright-core'
 
 export const CHROMIUM = process.env.EJIA_CHROMIUM ?? '/usr/bin/chromium'
+
+/**
+ * Browser tests run where Chromium is installed; CI requires them (EJIA_REQUIRE_BROWSER=1),
+ * so a failed install fails the run instead of skipping them quietly.
+ */
+export const haveBrowser = existsSync(CHROMIUM) || process.env.EJIA_REQUIRE_BROWSER === '1'
 
 /**
  * Debian's Chromium, headless, with the flags this closed network needs (no background
