@@ -1,13 +1,11 @@
-/// <reference lib="dom" />
-// page.evaluate bodies run in the browser
 import { mkdtempSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { haveBrowser, launchChromium } from './browser.js'
-import { writeY4m } from './y4m.js'
+import { haveBrowser, launchChromium } from '../helpers/browser.js'
+import { writeY4m } from '../helpers/y4m.js'
 
 /** The harness itself: Chromium's fake camera shows what the Y4M file holds. */
 describe.skipIf(!haveBrowser)('the browser harness', () => {
