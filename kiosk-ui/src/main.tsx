@@ -1,19 +1,77 @@
 import { render } from 'preact'
 import { OfflineBanner } from './components/OfflineBanner.js'
+import { type Kiosk, KioskContext, useKiosk } from './context.js'
+import { createFeedback } from './feedback.js'
+import { startInactivity } from './inactivity.js'
+import { createNavigation } from './navigation.js'
+import { createOutcomes } from './outcomes.js'
+import { CameraTest } from './pages/Admin/CameraTest.js'
+import { Admin } from './pages/Admin/index.js'
+import { Duty } from './pages/Duty/index.js'
+import { Enrol } from './pages/Enrol/index.js'
+import { Face } from './pages/Face/index.js'
 import { Idle } from './pages/Idle/index.js'
+import { Pin } from './pages/Pin/index.js'
+import { Reader } from './pages/Reader/index.js'
+import { Result } from './pages/Result/index.js'
+import { Study } from './pages/Study/index.js'
+import { Vouch } from './pages/Vouch/index.js'
+import { readSettings } from './settings.js'
 import { createAppState } from './state.js'
-import { startTransport } from './transport.js'
+import { startStatusPolling } from './transport/status.js'
+import { startStream } from './transport/stream.js'
 import './style.css'
 
-const state = createAppState()
-startTransport(state)
+const settings = readSettings(location.search)
+const state = createAppState(settings)
+const fb = createFeedback(settings)
+const nav = createNavigation(state)
+const showOutcome = createOutcomes(state, nav, fb)
+const kiosk: Kiosk = { state, nav, fb, showOutcome }
+
+startStatusPolling(state)
+startStream(state, (o) => showOutcome(o, 'stream'))
+startInactivity(state, nav)
+
+/** The router: one page per screen; a key per screen so a page starts fresh each time it opens. */
+function CurrentScreen() {
+  const screen = useKiosk().state.screen.value
+  switch (screen.name) {
+    case 'idle':
+      return <Idle />
+    case 'face':
+      return <Face key={`face-${screen.flow}`} flow={screen.flow} />
+    case 'reader':
+      return (
+        <Reader key={`reader-${screen.method}-${screen.flow}`} method={screen.method} flow={screen.flow} />
+      )
+    case 'pin':
+      return <Pin key={`pin-${screen.flow}`} flow={screen.flow} />
+    case 'duty':
+      return <Duty />
+    case 'study':
+      return <Study />
+    case 'vouch':
+      return <Vouch />
+    case 'result':
+      return <Result key={screen.at} outcome={screen.outcome} flow={screen.flow} at={screen.at} />
+    case 'admin':
+      return <Admin />
+    case 'enrol':
+      return <Enrol />
+    case 'cameraTest':
+      return <CameraTest />
+  }
+}
 
 function App() {
+  // the screen name on <body> lets tests and screenshots wait for a screen without knowing its markup
+  document.body.dataset.screen = state.screen.value.name
   return (
-    <>
-      <OfflineBanner state={state} />
-      <Idle state={state} />
-    </>
+    <KioskContext.Provider value={kiosk}>
+      <OfflineBanner />
+      <CurrentScreen />
+    </KioskContext.Provider>
   )
 }
 
