@@ -151,6 +151,8 @@ export class FaceService {
           this.deps.faults.clear('camera')
           this.notify(await session.onFrame(frame))
         } catch (err) {
+          // a session cancelled or ended while waiting for a frame is not a camera fault
+          if (this.session !== session || session.status().state !== 'looking') break
           this.deps.faults.set(
             'camera',
             (err as { code?: string }).code ?? 'captureFailed',

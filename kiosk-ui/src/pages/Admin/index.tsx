@@ -39,6 +39,24 @@ function Dashboard() {
   const versions = s?.health.versions ?? {}
   return (
     <div class="admin">
+      <div class="admin-actions">
+        <Button
+          label={zh.admin.cameraTest}
+          icon="camera"
+          size="lg"
+          kind="primary"
+          testId="admin-camera"
+          onPress={() => nav.go({ name: 'cameraTest' })}
+        />
+        <Button
+          label={zh.admin.enrol}
+          icon="face"
+          size="lg"
+          kind="primary"
+          testId="admin-enrol"
+          onPress={() => nav.go({ name: 'enrol' })}
+        />
+      </div>
       <section class="panel" data-testid="admin-devices">
         <h2>{zh.admin.devices}</h2>
         {state.devices.value.length === 0 && <p class="muted">{zh.admin.noDevices}</p>}
@@ -85,24 +103,6 @@ function Dashboard() {
           {face.value && ` · ${zh.admin.face(face.value.enabled, face.value.enrolled)}`}
         </p>
       </section>
-      <div class="admin-actions">
-        <Button
-          label={zh.admin.cameraTest}
-          icon="camera"
-          size="xl"
-          kind="primary"
-          testId="admin-camera"
-          onPress={() => nav.go({ name: 'cameraTest' })}
-        />
-        <Button
-          label={zh.admin.enrol}
-          icon="face"
-          size="xl"
-          kind="primary"
-          testId="admin-enrol"
-          onPress={() => nav.go({ name: 'enrol' })}
-        />
-      </div>
     </div>
   )
 }
