@@ -1,5 +1,5 @@
 import { hashPin } from '@ejia/platform'
-import { makeQrToken } from '@ejia/protocol'
+import { localDate, makeQrToken, type PlannedActivity } from '@ejia/protocol'
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../adapters/fake/manualClock.js'
 import { MemoryJournal } from '../adapters/fake/memoryJournal.js'
@@ -25,7 +25,7 @@ const roster = JsonRoster.parse({
   ],
 })
 
-function setup() {
+function setup(plans: PlannedActivity[] = []) {
   const clock = new ManualClock()
   const journal = new MemoryJournal('339901001001')
   const record = createRecordEvent({
@@ -38,6 +38,7 @@ function setup() {
   const signIn = new CredentialSignIn({
     roster: () => roster,
     study: (id) => (id === study.personId ? study : undefined),
+    plans: () => plans,
     record,
     journal,
     clock,
@@ -60,6 +61,26 @@ describe('credential sign-in', () => {
       ['checkin', { personId: 'c-1', method: 'card', activityId: 'act-25' }],
       ['checkin', { personId: 'm-1', method: 'qr', activityId: 'act-25' }],
       ['checkin', { personId: 'c-1', method: 'fingerprint', activityId: 'act-25' }],
+    ])
+  })
+
+  it("counts a read to today's first planned activity when the mode names none", async () => {
+    const plan = (activityId: string, date: string): PlannedActivity => ({
+      activityId,
+      kind: 'themeDay',
+      title: activityId,
+      date,
+      agenda: [],
+      hours: 2,
+    })
+    const today = localDate(new ManualClock().now()) // the clock setup() makes
+    const t = setup([plan('act-yesterday', '2000-01-01'), plan('act-today', today), plan('act-later', today)])
+    expect(await t.read('card', '0013A8F2AB')).toMatchObject({ kind: 'checkin', activityId: 'act-today' })
+    t.signIn.setMode({ kind: 'checkin', activityId: 'act-later' })
+    await t.read('qr', token)
+    expect(await t.events()).toEqual([
+      ['checkin', { personId: 'c-1', method: 'card', activityId: 'act-today' }],
+      ['checkin', { personId: 'm-1', method: 'qr', activityId: 'act-later' }],
     ])
   })
 

@@ -1,5 +1,12 @@
 import { CodedError } from '@ejia/platform'
-import { type DutyRota, isValidQrToken, punchOnShift, type RosterPerson } from '@ejia/protocol'
+import {
+  type DutyRota,
+  isValidQrToken,
+  localDate,
+  type PlannedActivity,
+  punchOnShift,
+  type RosterPerson,
+} from '@ejia/protocol'
 import type { CredentialRead } from '../ports/attendanceDevice.js'
 import type { Clock } from '../ports/clock.js'
 import type { Journal } from '../ports/journal.js'
@@ -35,6 +42,8 @@ export class CredentialSignIn {
       study?: (personId: string) => StudyStanding | undefined
       /** The station's rota versions, to tell a cadre how their punch falls on the shift. */
       rotas?: () => readonly DutyRota[]
+      /** The station's planned activities, so a check-in counts to today's when the mode names none. */
+      plans?: () => readonly PlannedActivity[]
       record: RecordEvent
       journal: Journal
       clock: Clock
@@ -225,7 +234,8 @@ export class CredentialSignIn {
         ...(shift ? { shift } : {}),
       }
     }
-    const activityId = extra.activityId ?? (this.mode.kind === 'checkin' ? this.mode.activityId : undefined)
+    const activityId =
+      extra.activityId ?? (this.mode.kind === 'checkin' ? (this.mode.activityId ?? this.todays()) : undefined)
     const e = await this.deps.record('checkin', {
       personId,
       method,
@@ -242,6 +252,16 @@ export class CredentialSignIn {
       seq: e.seq,
       ...(activityId ? { activityId } : {}),
     }
+  }
+
+  /**
+   * Today's first planned activity: the kiosk UI names it on the idle and result screens as
+   * where check-ins go, so a card read on a theme day must count to it (at the hub, attendance
+   * is by `activityId`) even when nobody named it in the mode.
+   */
+  private todays(): string | undefined {
+    const today = localDate(this.deps.clock.now())
+    return this.deps.plans?.().find((p) => p.date === today)?.activityId
   }
 
   /** In, unless the person's last punch was an "in" within a shift's length. */

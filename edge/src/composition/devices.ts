@@ -48,6 +48,7 @@ export async function startDevices(
     roster: () => roster,
     ...(deps.replica ? { study: (id: string) => deps.replica?.study(id) } : {}),
     rotas: () => deps.replica?.rotas() ?? [],
+    plans: () => deps.replica?.plans() ?? [],
     record: agent.record,
     journal: deps.journal,
     clock,

@@ -32,7 +32,9 @@ export class HttpPhotoHub implements PhotoHub {
       res = await fetch(url, {
         method: 'PUT',
         headers: { 'content-type': 'image/jpeg', authorization: this.auth },
-        body: jpeg,
+        // a plain Uint8Array is a body under both Node's and the DOM's fetch types (test/ui
+        // type-checks this file with the DOM's), which a Buffer<ArrayBufferLike> is not
+        body: new Uint8Array(jpeg),
         signal: AbortSignal.any([signal, AbortSignal.timeout(this.opts.timeoutMs ?? 120_000)]),
       })
     } catch (err) {
