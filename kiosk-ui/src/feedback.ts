@@ -3,7 +3,8 @@
  * each failure is also spoken). Tones are WebAudio beeps, so nothing is downloaded; the voice is
  * the browser's speechSynthesis in zh-CN, and a kiosk without a Chinese voice stays silent
  * rather than reading Chinese with an English one. The last thing said is also written to
- * `<html data-speech>`, so tests can check what would have been spoken with the sound off.
+ * `<html data-speech>`, so tests can check what would have been spoken with the sound off, and
+ * the kind and time of the last answer to `<html data-feedback data-feedback-at>`.
  */
 export interface Feedback {
   /** A key or button press: a short click. */
@@ -65,13 +66,24 @@ export function createFeedback(opts: { sound: boolean; voice: boolean }): Feedba
     speechSynthesis.speak(u)
   }
 
+  // when the last answer went out (performance.now()), so tests can hold presses to 100 ms
+  const mark = (kind: 'click' | 'success' | 'failure') => {
+    document.documentElement.dataset.feedback = kind
+    document.documentElement.dataset.feedbackAt = String(performance.now())
+  }
+
   return {
-    click: () => play(CLICK),
+    click: () => {
+      mark('click')
+      play(CLICK)
+    },
     success: (speech) => {
+      mark('success')
       play(SUCCESS)
       if (speech) say(speech)
     },
     failure: (speech) => {
+      mark('failure')
       play(FAILURE)
       if (speech) say(speech)
     },

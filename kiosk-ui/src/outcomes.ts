@@ -10,6 +10,8 @@ import { refreshToday } from './transport/status.js'
 const BUSY_SCREENS = new Set(['admin', 'enrol', 'cameraTest'])
 /** Lookups record nothing, so have no event id: the same person by the same means this soon is one. */
 const SAME_LOOKUP_MS = 5000
+/** The device the agent names for PINs and vouches typed on this screen (edge credentialSignIn.ts). */
+const KEYPAD = 'keypad'
 
 /** One outcome arrives twice (the POST's answer and the stream; a face update and its sign-in): key it. */
 function keyOf(o: SignInOutcome): string {
@@ -58,6 +60,10 @@ function speechOf(o: SignInOutcome): string {
 export function createOutcomes(state: AppState, nav: Navigation, fb: Feedback) {
   const seen = new Map<string, number>()
   return function show(o: SignInOutcome, from: 'stream' | 'screen'): void {
+    // The keypad is this screen's own (PIN, vouch): its answer comes back to the screen that
+    // sent it, which shows it. Its copy on the stream must not take the screen away, or a
+    // wrong PIN would leave the keypad for a failure screen instead of asking again.
+    if (from === 'stream' && o.device === KEYPAD) return
     const key = keyOf(o)
     const now = Date.now()
     for (const [k, at] of seen) if (now - at > 60_000) seen.delete(k)

@@ -44,7 +44,7 @@ export const zh = {
   methods: {
     face: { label: '刷脸签到', hint: '看着屏幕就行' },
     card: { label: '刷卡', hint: '把卡放在读卡区' },
-    qr: { label: '扫码', hint: '手机二维码对准扫码口' },
+    qr: { label: '扫码', hint: '二维码对准扫码口' },
     fingerprint: { label: '按指纹', hint: '手指按在指纹区' },
     duty: { label: '值班打卡', hint: '干部上班、下班' },
     study: { label: '我的学时', hint: '查看今年学习时长' },
@@ -157,6 +157,7 @@ export const zh = {
     photoHint: '请被代签人站在摄像头前',
     take: '拍照',
     retake: '重拍',
+    check: (name: string) => `请核对照片上是 ${name} 本人`,
     confirm: (name: string) => `确认为 ${name} 代签`,
     noCamera: '摄像头打不开，不能代签；请用其他方式',
   },

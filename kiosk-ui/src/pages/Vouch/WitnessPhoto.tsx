@@ -71,7 +71,7 @@ export function WitnessPhoto(p: {
     <div class="face-live">
       <CameraView videoRef={camera.videoRef} still={photo.value?.url} />
       <div class="face-side">
-        <p class="guidance">{photo.value ? zh.vouch.confirm(name) : zh.vouch.photo}</p>
+        <p class="guidance">{photo.value ? zh.vouch.check(name) : zh.vouch.photo}</p>
         {error.value ? (
           <p class="entry-error" role="alert">
             {error.value}
