@@ -51,11 +51,11 @@ function start(name, bin, args, env = {}) {
 }
 
 /** Runs a CLI of this repo to its end and resolves with the JSON line it prints. */
-function runToEnd(name, bin, args) {
+function runToEnd(name, bin, args, env = {}) {
   const child = spawn(process.execPath, [`${root}${bin}`, ...args], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, EJIA_LOG_LEVEL: process.env.EJIA_LOG_LEVEL ?? 'warn' },
+    env: { ...process.env, EJIA_LOG_LEVEL: process.env.EJIA_LOG_LEVEL ?? 'warn', ...env },
   })
   children.push(child)
   let out = ''
@@ -72,6 +72,49 @@ function runToEnd(name, bin, args) {
       }
     })
   })
+}
+
+/**
+ * Logs in as the admin the hub made on its first start (its password is in the file the hub
+ * wrote, which stays, so a restarted demo logs in the same way) and makes an API token for
+ * the seeders and the progress line.
+ */
+async function hubLogin(api, dataDir) {
+  const file = `${dataDir}/initial-admin-password`
+  const afresh = 'delete .demo to start afresh'
+  if (!existsSync(file)) {
+    console.error(`${file} is gone, so the demo cannot log in to its hub; ${afresh}`)
+    await stop(1)
+  }
+  const [username, password] = readFileSync(file, 'utf8').split('\n')
+  const login = await fetch(`${api}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
+  if (!login.ok) {
+    console.error(
+      `logging in to the hub as ${username} failed (${login.status}): password changed? ${afresh}`,
+    )
+    await stop(1)
+  }
+  const session = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.startsWith('ejia_session='))
+  const headers = { cookie: session, 'x-csrf-token': (await login.json()).csrfToken }
+  const made = await fetch(`${api}/api/auth/tokens`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'npm run demo' }),
+  })
+  if (made.status !== 201) {
+    console.error(`making an API token failed (${made.status}): ${await made.text()}`)
+    await stop(1)
+  }
+  const { token } = await made.json()
+  await fetch(`${api}/api/auth/logout`, { method: 'POST', headers })
+  return { username, password, token }
 }
 
 let stopping = false
@@ -131,6 +174,9 @@ const hub = await start('hub', 'hub/bin/ejia-hub.js', [
 ])
 const mqttUrl = `mqtt://127.0.0.1:${hub.mqttPort}`
 const api = `http://127.0.0.1:${hub.httpPort}`
+const admin = await hubLogin(api, `${demo}/hub`)
+// the seeders act as the admin; the token goes in their environment, not on their command line
+const asAdmin = { EJIA_HUB_TOKEN: admin.token }
 
 const kioskStation = '339901001001'
 // last month, complete, in the stations' time (UTC+8)
@@ -157,26 +203,30 @@ if (
 const fleetStations = townStart - 1
 
 const seedingStarted = Date.now()
-const seeded = await runToEnd('month seeding', 'simulators/bin/ejia-sim.js', [
-  'month',
-  '--api',
-  api,
-  '--hub',
-  mqttUrl,
-  '--registry',
-  `${district}/registry.json`,
-  '--town',
-  seededTown,
-  '--month',
-  month,
-])
-const station = await runToEnd('station seeding', 'simulators/bin/ejia-sim.js', [
-  'seed-station',
-  '--api',
-  api,
-  '--station',
-  kioskStation,
-])
+const seeded = await runToEnd(
+  'month seeding',
+  'simulators/bin/ejia-sim.js',
+  [
+    'month',
+    '--api',
+    api,
+    '--hub',
+    mqttUrl,
+    '--registry',
+    `${district}/registry.json`,
+    '--town',
+    seededTown,
+    '--month',
+    month,
+  ],
+  asAdmin,
+)
+const station = await runToEnd(
+  'station seeding',
+  'simulators/bin/ejia-sim.js',
+  ['seed-station', '--api', api, '--station', kioskStation],
+  asAdmin,
+)
 const seedingS = ((Date.now() - seedingStarted) / 1000).toFixed(1)
 
 const kiosk = await start('kiosk agent', 'edge/bin/ejia-edge.js', [
@@ -223,6 +273,10 @@ ejia demo — 青山区, 15 towns, 517 village stations (up in ${((Date.now() - 
   PIN sign-in at the kiosk (keypad, or POST ${kiosk.localApi}/api/signin/pin {personId, pin}):
     ${pins}
 
+  Hub login (dashboard and API): ${admin.username} / ${admin.password}
+  The hub API answers operators only: log in (POST ${api}/api/auth/login), or send the demo's token:
+    curl -H 'Authorization: Bearer ${admin.token}' ${api}/api/stations
+
   Hub API (MQTT broker at ${mqttUrl}):
     fleet health   ${api}/api/stations
     one town       ${api}/api/stations?town=339901001
@@ -254,8 +308,9 @@ ejia demo — 青山区, 15 towns, 517 village stations (up in ${((Date.now() - 
 // a line of progress now and then, so the terminal shows the district at work
 setInterval(async () => {
   try {
-    const { stations } = await (await fetch(`${api}/api/stations`)).json()
-    const stats = await (await fetch(`${api}/api/stats/ingest`)).json()
+    const headers = { authorization: `Bearer ${admin.token}` }
+    const { stations } = await (await fetch(`${api}/api/stations`, { headers })).json()
+    const stats = await (await fetch(`${api}/api/stats/ingest`, { headers })).json()
     const online = stations.filter((s) => s.status === 'online').length
     const backlog = stations.reduce((n, s) => n + (s.backlog ?? 0), 0)
     console.log(

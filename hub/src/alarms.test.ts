@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../../test/helpers/district.js'
-import { startTestHub, type TestHub } from '../../test/helpers/hub.js'
+import { type BearerAuth, operatorAuth, startTestHub, type TestHub } from '../../test/helpers/hub.js'
 import { until } from '../../test/helpers/wait.js'
 
 /**
@@ -10,15 +10,19 @@ import { until } from '../../test/helpers/wait.js'
 describe('unmanned-station alarm', () => {
   const district = makeDistrict(2)
   const [s1] = district.configs.map((c) => c.station.id) as [string]
+  const town = district.configs[0]?.station.townCode as string
   // Friday 2026-11-27, 09:00 in China
   let now = Date.parse('2026-11-27T01:00:00Z')
   let hub: TestHub
   let api: string
-  const call = async (method: string, path: string, body?: unknown, actor = 'town-clerk') => {
+  // the town office: a clerk who watches the alarms, and the head who approves corrections
+  let clerk: BearerAuth
+  let head: BearerAuth
+  const call = async (method: string, path: string, body?: unknown, who = clerk) => {
     const res = await fetch(`${api}${path}`, {
       method,
       headers: {
-        'x-ejia-actor': actor,
+        ...who,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -42,6 +46,8 @@ describe('unmanned-station alarm', () => {
       dutyWatch: { checkEveryMs: 50, holdMs: 10 * 60_000 },
     })
     api = hub.api
+    clerk = await operatorAuth(hub, { username: 'town-clerk', tier: 'town', scope: town })
+    head = await operatorAuth(hub, { username: 'town-head', tier: 'town', scope: town })
     const weekdays = [1, 2, 3, 4, 5].map((weekday) => ({
       weekday,
       start: '09:00',
@@ -76,7 +82,7 @@ describe('unmanned-station alarm', () => {
       at: new Date(now - 60_000).toISOString(),
       reason: '读卡器故障',
     })
-    await call('POST', `/api/duty/corrections/${asked.body.id}/decision`, { approve: true }, 'town-head')
+    await call('POST', `/api/duty/corrections/${asked.body.id}/decision`, { approve: true }, head)
     const cleared = await until('the alarm to clear', async () => {
       const a = (await alarms()).alarms[0]
       return a?.clearedAt ? a : undefined
@@ -92,7 +98,9 @@ describe('unmanned-station alarm', () => {
       status: 404,
       body: { error: 'notFound' },
     })
-    const audit = (await call('GET', '/api/audit')).body as { entries: { action: string }[] }
+    const audit = (await call('GET', '/api/audit', undefined, hub.auth)).body as {
+      entries: { action: string }[]
+    }
     expect(audit.entries.map((e) => e.action)).toContain('alarm.ack')
   })
 })

@@ -4,10 +4,11 @@ import { createLogger, parsePort, stopOnSignals } from '@ejia/platform'
 import { startHub } from './main.js'
 
 const USAGE = `usage: ejia-hub --data DIR --registry FILE [--mqtt-port N] [--http-port N]
-               [--host ADDR] [--http-host ADDR]
+               [--host ADDR] [--http-host ADDR] [--secure-cookies]
   --host is where the MQTT broker listens (default 0.0.0.0: kiosks must reach it);
-  --http-host where the API listens (default 127.0.0.1: it has no login yet, so put it
-  behind the control centre's reverse proxy rather than on the network).
+  --http-host where the API and dashboard listen (default 127.0.0.1: serve them to the
+  control centres through a reverse proxy with HTTPS, and pass --secure-cookies).
+  A new hub makes the operator admin, its password in DIR/initial-admin-password.
   Port 0 picks a free port. Prints the bound ports as one JSON line once listening.`
 
 const { values } = parseArgs({
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     'http-port': { type: 'string', default: '8080' },
     host: { type: 'string', default: '0.0.0.0' },
     'http-host': { type: 'string', default: '127.0.0.1' },
+    'secure-cookies': { type: 'boolean', default: false },
   },
 })
 if (!values.data || !values.registry) {
@@ -44,6 +46,7 @@ const hub = await startHub({
   mqttHost: values.host,
   mqttPort,
   httpHost: values['http-host'],
+  secureCookies: values['secure-cookies'],
   httpPort,
   log,
 }).catch((err: unknown) => {

@@ -2,7 +2,7 @@ import { MAX_PAYLOAD_BYTES, stationTopic } from '@ejia/protocol'
 import mqtt from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../../test/helpers/district.js'
-import { startTestHub, type TestHub } from '../../test/helpers/hub.js'
+import { loginSession, startTestHub, TEST_ADMIN, type TestHub } from '../../test/helpers/hub.js'
 import { checkinEvent, connectStation } from '../../test/helpers/mqtt.js'
 
 /** Medium tier: the real hub in-process, a real aedes broker on an ephemeral port, real SQLite. */
@@ -12,7 +12,8 @@ describe('hub ingest, ACLs and API', () => {
   let hub: TestHub
   let url: string
   let api: string
-  const get = async (path: string) => (await fetch(`${api}${path}`)).json() as Promise<Record<string, any>>
+  const get = async (path: string) =>
+    (await fetch(`${api}${path}`, { headers: hub.auth })).json() as Promise<Record<string, any>>
   const ingestStats = () => get('/api/stats/ingest')
 
   beforeAll(async () => {
@@ -118,6 +119,27 @@ describe('hub ingest, ACLs and API', () => {
     expect(rejects.map((r) => r.code)).toContain('tooLarge')
     expect(rejects.find((r) => r.code === 'schema' && r.detail.includes('/body/method'))).toBeDefined()
     await st.close()
+  })
+
+  it('answers only a logged-in operator, and a browser session only with its CSRF token on changes', async () => {
+    const status = async (path: string, init: RequestInit = {}) => (await fetch(`${api}${path}`, init)).status
+    expect(await status('/api/health')).toBe(200)
+    expect(await status('/api/stations')).toBe(401)
+    expect(await status('/api/stations', { headers: { authorization: 'Bearer ejia_0_forged' } })).toBe(401)
+    const { cookie, csrf } = await loginSession(api, TEST_ADMIN.username, TEST_ADMIN.password)
+    expect(await status('/api/stations', { headers: { cookie } })).toBe(200)
+    const rota = {
+      method: 'PUT',
+      body: JSON.stringify({ patterns: [] }),
+      headers: { cookie, 'content-type': 'application/json' },
+    }
+    expect(await status(`/api/duty/schedules/${a.station.id}`, rota)).toBe(403)
+    expect(
+      await status(`/api/duty/schedules/${a.station.id}`, {
+        ...rota,
+        headers: { ...rota.headers, 'x-csrf-token': csrf },
+      }),
+    ).toBe(200)
   })
 
   it('tracks presence from the retained status and heartbeats, and marks the last will offline', async () => {

@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Registry } from '@ejia/firmware-config'
 import { allStationsFilter } from '@ejia/protocol'
 import type { Logger } from 'pino'
+import { Accounts } from './auth/accounts.js'
 import { createEmbeddedBroker } from './broker/embeddedBroker.js'
 import { StationAuth } from './broker/stationAuth.js'
 import { Fleet } from './fleet/fleet.js'
@@ -13,7 +16,9 @@ import { GroupCommitter } from './ingest/groupCommitter.js'
 import { DutyWatch } from './stats/dutyWatch.js'
 import { WorkStats } from './stats/workStats.js'
 import { FilePhotoStore } from './storage/files/filePhotoStore.js'
+import type { OperatorStore } from './storage/operatorStore.js'
 import { SqliteAlarmStore } from './storage/sqlite/sqliteAlarmStore.js'
+import { SqliteOperatorStore } from './storage/sqlite/sqliteOperatorStore.js'
 import { SqliteStorage } from './storage/sqlite/sqliteStorage.js'
 import { SqliteWorkStore } from './storage/sqlite/sqliteWorkStore.js'
 import type { RejectRecord } from './storage/storage.js'
@@ -30,6 +35,13 @@ export interface HubOptions {
   now?: () => number
   rosterSync?: Partial<RosterSyncOptions>
   dutyWatch?: { checkEveryMs: number; holdMs: number }
+  /**
+   * The first district operator, made when the hub has none. Without it the hub makes
+   * `admin` with a random password, written to `<dataDir>/initial-admin-password`.
+   */
+  initialAdmin?: { username: string; password: string }
+  /** Session cookies marked Secure: the API is reached over HTTPS. */
+  secureCookies?: boolean
 }
 
 export interface HubHandle {
@@ -39,6 +51,8 @@ export interface HubHandle {
 }
 
 export const LEDGER_FILE = 'hub.db'
+/** Where a new hub writes the password of the `admin` it made, readable by its owner only. */
+export const INITIAL_PASSWORD_FILE = 'initial-admin-password'
 /** Uploaded photos, `<dataDir>/photos/<stationId>/<photoId>.jpg`, beside the ledger. */
 export const PHOTOS_DIR = 'photos'
 const COUNTER_FLUSH_MS = 1000
@@ -148,6 +162,9 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
     opts.dutyWatch,
   )
   dutyWatch.start()
+  const operators = new SqliteOperatorStore(storage.db)
+  const accounts = new Accounts(operators, now)
+  await firstOperator(operators, accounts, opts, log)
   const startedAt = now()
   const api = await createApi(
     {
@@ -166,6 +183,9 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
       stationAuth,
       // kiosks show study hours, plans and the rota: changes reach them on the next heartbeat
       workChanged: () => sync.invalidate(),
+      operators,
+      accounts,
+      ...(opts.secureCookies === undefined ? {} : { secureCookies: opts.secureCookies }),
     },
     log.child({ name: 'hub:http' }),
   )
@@ -188,4 +208,25 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
       await storage.close()
     },
   }
+}
+
+/** A hub with no operator gets one district operator, so somebody can log in and make the rest. */
+async function firstOperator(
+  operators: OperatorStore,
+  accounts: Accounts,
+  opts: HubOptions,
+  log: Logger,
+): Promise<void> {
+  if ((await operators.count()) > 0) return
+  const given = opts.initialAdmin
+  const username = given?.username ?? 'admin'
+  const password = given?.password ?? randomBytes(12).toString('base64url')
+  await accounts.addOperator({ username, displayName: '区级管理员', tier: 'district', scope: null, password })
+  if (given) return
+  const file = join(opts.dataDir, INITIAL_PASSWORD_FILE)
+  writeFileSync(file, `${username}\n${password}\n`, { mode: 0o600 })
+  log.warn(
+    { username, file },
+    'made the first operator; its password is in the file: log in, change it, delete the file',
+  )
 }

@@ -7,7 +7,7 @@ import pino from 'pino'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../../test/helpers/district.js'
-import { startTestHub, type TestHub } from '../../test/helpers/hub.js'
+import { operatorAuth, startTestHub, type TestHub } from '../../test/helpers/hub.js'
 import { checkinEvent, connectStation } from '../../test/helpers/mqtt.js'
 import { StationAuth } from './broker/stationAuth.js'
 import { createApi } from './http/api.js'
@@ -45,7 +45,7 @@ describe('evidence photos at the hub', () => {
     })
   const asStation = (s: Config) => basic(s.hub.username, s.hub.password)
   const json = async (res: Response) => ({ status: res.status, body: (await res.json()) as any })
-  const get = async (path: string) => json(await fetch(`${api}${path}`))
+  const get = async (path: string) => json(await fetch(`${api}${path}`, { headers: hub.auth }))
   /** Sends events as the station's kiosk does, one batch, and waits for the commit ack. */
   const publish = async (s: Config, events: { type: string; body: object }[]) => {
     const st = await connectStation(`mqtt://127.0.0.1:${hub.mqttPort}`, s.station.id, s.hub.password)
@@ -129,19 +129,28 @@ describe('evidence photos at the hub', () => {
     const later = await jpeg(800, 1200, 20)
     await publish(a, [photoEvent(photo, { purpose: 'evidence' }), photoEvent(later, { purpose: 'evidence' })])
 
-    const res = await fetch(`${api}/api/photos/${id}`)
+    expect((await fetch(`${api}/api/photos/${id}`)).status).toBe(401) // operators only
+    const res = await fetch(`${api}/api/photos/${id}`, { headers: hub.auth })
     expect([res.status, res.headers.get('content-type'), res.headers.get('cache-control')]).toEqual([
       200,
       'image/jpeg',
-      'public, max-age=31536000, immutable',
+      'private, max-age=31536000, immutable',
     ])
     expect(Buffer.from(await res.arrayBuffer())).toEqual(photo)
-    const thumb = await fetch(`${api}/api/photos/${id}/thumb`)
+    const thumb = await fetch(`${api}/api/photos/${id}/thumb`, { headers: hub.auth })
     expect(thumb.headers.get('content-type')).toBe('image/jpeg')
     const meta = await sharp(Buffer.from(await thumb.arrayBuffer())).metadata()
     expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', 320, 240])
-    const again = await fetch(`${api}/api/photos/${id}`, { headers: { 'if-none-match': `"${id}"` } })
+    const again = await fetch(`${api}/api/photos/${id}`, {
+      headers: { ...hub.auth, 'if-none-match': `"${id}"` },
+    })
     expect(again.status).toBe(304)
+    // station a's photo is for a's town and the district, not for the other town's operator
+    const otherTown = await operatorAuth(hub, { username: 'town-b', tier: 'town', scope: b.station.townCode })
+    const sameTown = await operatorAuth(hub, { username: 'town-a', tier: 'town', scope: a.station.townCode })
+    const refused = await fetch(`${api}/api/photos/${id}/thumb`, { headers: otherTown })
+    expect([refused.status, ((await refused.json()) as { error: string }).error]).toEqual([403, 'outOfScope'])
+    expect((await fetch(`${api}/api/photos/${id}/thumb`, { headers: sameTown })).status).toBe(200)
 
     expect(await get(`/api/photos/${sha256(later)}/thumb`)).toMatchObject({
       status: 404,
@@ -149,7 +158,9 @@ describe('evidence photos at the hub', () => {
     })
     expect((await upload(a, sha256(later), later, asStation(a))).status).toBe(201)
     const tall = await sharp(
-      Buffer.from(await (await fetch(`${api}/api/photos/${sha256(later)}/thumb`)).arrayBuffer()),
+      Buffer.from(
+        await (await fetch(`${api}/api/photos/${sha256(later)}/thumb`, { headers: hub.auth })).arrayBuffer(),
+      ),
     ).metadata()
     expect([tall.width, tall.height]).toEqual([213, 320])
   })
@@ -158,7 +169,7 @@ describe('evidence photos at the hub', () => {
     const plan = (activityId: string, station: Config, expected: number) =>
       fetch(`${api}/api/activities/${activityId}`, {
         method: 'PUT',
-        headers: { 'content-type': 'application/json' },
+        headers: { ...hub.auth, 'content-type': 'application/json' },
         body: JSON.stringify({
           stationId: station.station.id,
           kind: 'themeDay',

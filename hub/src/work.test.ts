@@ -1,7 +1,7 @@
 import { verifyPin } from '@ejia/platform'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../../test/helpers/district.js'
-import { startTestHub, type TestHub } from '../../test/helpers/hub.js'
+import { type BearerAuth, operatorAuth, startTestHub, type TestHub } from '../../test/helpers/hub.js'
 import { drawInspectionSample } from './domain/inspection.js'
 
 /** The hub's work API, over HTTP, on a real hub with its SQLite file. */
@@ -10,14 +10,14 @@ describe('work API', () => {
   const [s1, s2] = district.configs.map((c) => c.station.id) as [string, string]
   let hub: TestHub
   let api: string
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+  const call = async (method: string, path: string, body?: unknown, who: BearerAuth = hub.auth) => {
     const res = await fetch(`${api}${path}`, {
       method,
       headers: {
         ...(body === undefined
           ? {}
           : { 'content-type': typeof body === 'string' ? 'text/csv' : 'application/json' }),
-        ...headers,
+        ...who,
       },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
     })
@@ -55,7 +55,9 @@ describe('work API', () => {
       ['p-1', ['cadre', 'member']],
       ['p-2', ['member']],
     ])
-    const raw = Buffer.from(await (await fetch(`${api}/api/people/export.csv`)).arrayBuffer())
+    const raw = Buffer.from(
+      await (await fetch(`${api}/api/people/export.csv`, { headers: hub.auth })).arrayBuffer(),
+    )
     expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]) // a BOM, for Excel
     const exported = raw.subarray(3).toString('utf8')
     expect(exported.startsWith('站点编码,人员编号,姓名,角色')).toBe(true)
@@ -99,6 +101,9 @@ describe('work API', () => {
   })
 
   it('keeps corrections to a second person, with the audit trail', async () => {
+    const town = district.configs[0]?.station.townCode as string
+    const clerk = await operatorAuth(hub, { username: 'town-clerk', tier: 'town', scope: town })
+    const head = await operatorAuth(hub, { username: 'town-head', tier: 'town', scope: town })
     const asked = await call(
       'POST',
       '/api/duty/corrections',
@@ -109,37 +114,20 @@ describe('work API', () => {
         at: '2026-11-25T09:30:00.000Z',
         reason: '忘记打卡',
       },
-      { 'x-ejia-actor': 'town-clerk' },
+      clerk,
     )
     expect(asked).toMatchObject({ status: 201, body: { status: 'pending' } })
     const id = asked.body.id as number
     expect(
-      await call(
-        'POST',
-        `/api/duty/corrections/${id}/decision`,
-        { approve: true },
-        { 'x-ejia-actor': 'town-clerk' },
-      ),
+      await call('POST', `/api/duty/corrections/${id}/decision`, { approve: true }, clerk),
     ).toMatchObject({
       status: 403,
       body: { error: 'sameApprover' },
     })
-    const ok = await call(
-      'POST',
-      `/api/duty/corrections/${id}/decision`,
-      { approve: true },
-      { 'x-ejia-actor': 'town-head' },
-    )
+    const ok = await call('POST', `/api/duty/corrections/${id}/decision`, { approve: true }, head)
     expect(ok.body).toMatchObject({ status: 'approved', decidedBy: 'town-head', requestedBy: 'town-clerk' })
     expect(
-      (
-        await call(
-          'POST',
-          `/api/duty/corrections/${id}/decision`,
-          { approve: false },
-          { 'x-ejia-actor': 'x' },
-        )
-      ).status,
+      (await call('POST', `/api/duty/corrections/${id}/decision`, { approve: false }, hub.auth)).status,
     ).toBe(409)
   })
 

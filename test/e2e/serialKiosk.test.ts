@@ -5,6 +5,7 @@ import { makeQrToken } from '@ejia/protocol'
 import { Em4100Sim, Gm65Sim, PtyEndpoint, R307Sim } from '@ejia/simulators'
 import { afterAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../helpers/district.js'
+import { initialAdminAuth } from '../helpers/hub.js'
 import { kill9, type Proc, runBin } from '../helpers/processes.js'
 import { until } from '../helpers/wait.js'
 
@@ -44,6 +45,8 @@ describe('serial readers at a kiosk, end to end', () => {
     ])
     procs.push(hub)
     const { mqttPort, httpPort } = (await hub.firstJson) as { mqttPort: number; httpPort: number }
+    const hubApi = `http://127.0.0.1:${httpPort}`
+    const auth = await initialAdminAuth(hubApi, join(dir, 'hub'))
 
     const [cardLine, fingerLine, qrLine] = await Promise.all([
       PtyEndpoint.create(),
@@ -127,7 +130,7 @@ describe('serial readers at a kiosk, end to end', () => {
     }
     const events = async () => {
       const r = (await (
-        await fetch(`http://127.0.0.1:${httpPort}/api/events?station=${station}&limit=1000`)
+        await fetch(`${hubApi}/api/events?station=${station}&limit=1000`, { headers: auth })
       ).json()) as { events: Ev[] }
       return r.events.filter((e) => e.type === 'checkin' || e.type === 'credential.unknown')
     }

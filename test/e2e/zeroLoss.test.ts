@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { openDatabaseReadOnly } from '@ejia/platform'
 import { describe, expect, it } from 'vitest'
 import { makeDistrict } from '../helpers/district.js'
+import { initialAdminAuth } from '../helpers/hub.js'
 import { kill9, type Proc, runBin } from '../helpers/processes.js'
 
 const STATIONS = 20
@@ -105,15 +106,16 @@ describe('zero loss from kiosk journal to hub ledger', () => {
     for (const s of perStation) expect(s, s.station_id).toMatchObject({ n: EVENTS, lo: 1, hi: EVENTS })
     await ledger.close()
 
-    // and as operators see it
+    // and as operators see it, logged in as the admin the hub made on its first start
     const api = `http://127.0.0.1:${ports.httpPort}`
-    const stations = (await (await fetch(`${api}/api/stations`)).json()) as {
+    const auth = await initialAdminAuth(api, hubData)
+    const stations = (await (await fetch(`${api}/api/stations`, { headers: auth })).json()) as {
       stations: { ledger: { events: number; missing: number } }[]
     }
     expect(stations.stations.map((s) => s.ledger)).toEqual(
       Array(STATIONS).fill({ events: EVENTS, seqMax: EVENTS, missing: 0 }),
     )
-    const stats = (await (await fetch(`${api}/api/stats/ingest`)).json()) as {
+    const stats = (await (await fetch(`${api}/api/stats/ingest`, { headers: auth })).json()) as {
       accepted: number
       rejected: { total: number }
     }

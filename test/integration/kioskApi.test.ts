@@ -51,19 +51,18 @@ describe('the kiosk UI API', () => {
   let hub: TestHub
   let edge: EdgeHandle
   let local: string
-  const call = async (method: string, url: string, body?: unknown) => {
+  const call = async (method: string, url: string, body?: unknown, auth = {}) => {
     const res = await fetch(url, {
       method,
-      ...(body === undefined
-        ? {}
-        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
     return { status: res.status, body: (await res.json()) as Record<string, any> }
   }
 
   beforeAll(async () => {
     hub = await startTestHub(district.registry, { rosterSync: { resendAfterMs: 1000 } })
-    const office = (path: string, body: unknown) => call('PUT', `${hub.api}${path}`, body)
+    const office = (path: string, body: unknown) => call('PUT', `${hub.api}${path}`, body, hub.auth)
     await office('/api/people', {
       people: [
         { personId: `${station}-c001`, stationId: station, name: '袁娜', roles: ['cadre', 'member'] },

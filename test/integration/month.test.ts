@@ -1,7 +1,16 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createApi, defaultQuorum, type Level, SqliteStorage, SqliteWorkStore, WorkStats } from '@ejia/hub'
+import {
+  Accounts,
+  createApi,
+  defaultQuorum,
+  type Level,
+  SqliteOperatorStore,
+  SqliteStorage,
+  SqliteWorkStore,
+  WorkStats,
+} from '@ejia/hub'
 import { generateMonth, type MonthScenario, type ScenarioShift } from '@ejia/simulators'
 import { parse } from 'csv-parse/sync'
 import ExcelJS from 'exceljs'
@@ -77,6 +86,17 @@ describe('a simulated month of one town, against an oracle', () => {
   let storage: SqliteStorage
   let work: SqliteWorkStore
   let stats: WorkStats
+  let operators: SqliteOperatorStore
+  let accounts: Accounts
+  /** A district operator's API token: the reports need a login. */
+  let auth: { authorization: string }
+  /** The hub's API on this ledger, as main.ts wires it but without the fleet, broker or photos. */
+  const hubApi = () =>
+    createApi(
+      { storage, work, stats, operators, accounts, version: 'test', now: () => NOW } as never,
+      pino({ level: 'silent' }),
+    )
+  const get = (app: Awaited<ReturnType<typeof hubApi>>, url: string) => app.inject({ url, headers: auth })
 
   beforeAll(async () => {
     storage = await SqliteStorage.open(join(mkdtempSync(join(tmpdir(), 'ejia-month-')), 'hub.db'))
@@ -147,6 +167,16 @@ describe('a simulated month of one town, against an oracle', () => {
       districtName: () => '青山区',
       now: () => NOW,
     })
+    operators = new SqliteOperatorStore(storage.db)
+    accounts = new Accounts(operators, () => NOW)
+    await accounts.addOperator({
+      username: 'district-office',
+      displayName: '区委组织部',
+      tier: 'district',
+      scope: null,
+      password: 'district-office-password',
+    })
+    auth = { authorization: `Bearer ${(await accounts.createToken('district-office', 'test')).token}` }
   })
   afterAll(() => storage.close())
 
@@ -265,15 +295,12 @@ describe('a simulated month of one town, against an oracle', () => {
   })
 
   it('exports XLSX that opens, with Chinese headers, whose numbers and totals match the API', async () => {
-    const app = await createApi(
-      { storage, work, stats, version: 'test', now: () => NOW } as never,
-      pino({ level: 'silent' }),
-    )
+    const app = await hubApi()
     const q = `from=${MONTH}-01&to=${MONTH}-30&level=village`
-    const api = (await app.inject(`/api/stats/attendance?${q}`)).json() as {
+    const api = (await get(app, `/api/stats/attendance?${q}`)).json() as {
       rows: { code: string; figures: Record<string, number> }[]
     }
-    const res = await app.inject(`/api/reports/attendance.xlsx?${q}`)
+    const res = await get(app, `/api/reports/attendance.xlsx?${q}`)
     expect(res.headers['content-type']).toContain('spreadsheetml')
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer)
@@ -317,16 +344,13 @@ describe('a simulated month of one town, against an oracle', () => {
   })
 
   it('exports every report as CSV too, with a BOM for Excel, whose lines and total match the API', async () => {
-    const app = await createApi(
-      { storage, work, stats, version: 'test', now: () => NOW } as never,
-      pino({ level: 'silent' }),
-    )
+    const app = await hubApi()
     const q = `from=${MONTH}-01&to=${MONTH}-30&level=person&town=${TOWN}`
-    const api = (await app.inject(`/api/stats/duty?${q}`)).json() as {
+    const api = (await get(app, `/api/stats/duty?${q}`)).json() as {
       rows: { code: string; name: string; figures: Record<string, number> }[]
     }
     expect(api.rows.length).toBeGreaterThan(30)
-    const res = await app.inject(`/api/reports/duty.csv?${q}`)
+    const res = await get(app, `/api/reports/duty.csv?${q}`)
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8')
     expect([...res.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const lines = parse(res.rawPayload.subarray(3).toString('utf8')) as string[][]
@@ -344,18 +368,18 @@ describe('a simulated month of one town, against an oracle', () => {
       const query = report.startsWith('study')
         ? `today=${MONTH}-30&level=village`
         : `from=${MONTH}-01&to=${MONTH}-30&level=town`
-      expect((await app.inject(`/api/reports/${report}?${query}`)).statusCode, report).toBe(200)
+      expect((await get(app, `/api/reports/${report}?${query}`)).statusCode, report).toBe(200)
     }
-    const study = await app.inject(`/api/reports/study.xlsx?today=${MONTH}-30&level=town`)
+    const study = await get(app, `/api/reports/study.xlsx?today=${MONTH}-30&level=town`)
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.load(study.rawPayload as unknown as ArrayBuffer)
     const [town] = await stats.studyCompletion(`${MONTH}-30`, 'town')
     expect(wb.getWorksheet('学时完成')!.getRow(3).getCell(3).value).toBe(town!.figures.members)
-    expect((await app.inject(`/api/reports/study.csv?level=town`)).statusCode).toBe(400)
+    expect((await get(app, `/api/reports/study.csv?level=town`)).statusCode).toBe(400)
     expect(
-      (await app.inject(`/api/reports/activities.csv?from=${MONTH}-01&to=${MONTH}-30&level=person`)).json(),
+      (await get(app, `/api/reports/activities.csv?from=${MONTH}-01&to=${MONTH}-30&level=person`)).json(),
     ).toMatchObject({ error: 'badQuery' })
-    expect((await app.inject('/api/reports/people.pdf?level=town')).statusCode).toBe(400)
+    expect((await get(app, '/api/reports/people.pdf?level=town')).statusCode).toBe(400)
     await app.close()
   })
 })

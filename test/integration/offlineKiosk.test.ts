@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startEdge } from '@ejia/edge'
-import { startHub } from '@ejia/hub'
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
 import { makeDistrict } from '../helpers/district.js'
+import { startTestHub } from '../helpers/hub.js'
 import { freePort } from '../helpers/net.js'
 import { until } from '../helpers/wait.js'
 
@@ -53,22 +53,14 @@ describe('a kiosk without a hub', () => {
     const offline = (await (await fetch(`${local}/api/status`)).json()) as Status
     expect(offline).toMatchObject({ connected: false, health: { backlog: { depth: 31 } } })
 
-    const hub = await startHub({
-      dataDir: mkdtempSync(join(tmpdir(), 'ejia-hub-')),
-      registry: district.registry,
-      mqttHost: '127.0.0.1',
-      mqttPort,
-      httpHost: '127.0.0.1',
-      httpPort: 0,
-      log,
-    })
+    const hub = await startTestHub(district.registry, { mqttPort })
     try {
       await until('the backlog to drain', async () => {
         const s = (await (await fetch(`${local}/api/status`)).json()) as Status
         return s.connected && s.health.backlog.depth === 0 ? s : undefined
       })
       const ledger = (await (
-        await fetch(`http://127.0.0.1:${hub.httpPort}/api/events?limit=100`)
+        await fetch(`${hub.api}/api/events?limit=100`, { headers: hub.auth })
       ).json()) as {
         events: { seq: number; type: string }[]
       }

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type EdgeHandle, startEdge } from '@ejia/edge'
-import { type HubHandle, startHub } from '@ejia/hub'
 import pino from 'pino'
 import { afterAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../helpers/district.js'
+import { startTestHub, type TestHub } from '../helpers/hub.js'
 import { freePort } from '../helpers/net.js'
 import { until } from '../helpers/wait.js'
 
@@ -21,7 +21,7 @@ const SAMPLE = new URL('../../.cache/ejia-models/face-api-demo-1.7.15/sample1.jp
  */
 describe('evidence photos, kiosk to hub', () => {
   const district = makeDistrict(1)
-  let hub: HubHandle | undefined
+  let hub: TestHub | undefined
   let edge: EdgeHandle | undefined
   afterAll(async () => {
     await edge?.stop()
@@ -30,16 +30,8 @@ describe('evidence photos, kiosk to hub', () => {
 
   it('takes a photo at the kiosk and the hub serves the same bytes', { timeout: 60_000 }, async () => {
     const mqttPort = await freePort()
-    hub = await startHub({
-      dataDir: mkdtempSync(join(tmpdir(), 'ejia-hub-')),
-      registry: district.registry,
-      mqttHost: '127.0.0.1',
-      mqttPort,
-      httpHost: '127.0.0.1',
-      httpPort: 0,
-      log,
-    })
-    const hubApi = `http://127.0.0.1:${hub.httpPort}`
+    hub = await startTestHub(district.registry, { mqttPort })
+    const { api: hubApi, auth } = hub
     const config = structuredClone(district.configs[0]!)
     config.hub.mqttUrl = `mqtt://127.0.0.1:${mqttPort}`
     config.hub.httpUrl = hubApi
@@ -59,7 +51,7 @@ describe('evidence photos, kiosk to hub', () => {
     expect(photo).toMatchObject({ faces: 3, width: 1600, height: 1067 })
 
     const atHub = await until('the hub to serve the photo', async () => {
-      const r = await fetch(`${hubApi}/api/photos/${photo.photoId}`)
+      const r = await fetch(`${hubApi}/api/photos/${photo.photoId}`, { headers: auth })
       return r.status === 200 ? Buffer.from(await r.arrayBuffer()) : undefined
     })
     expect(createHash('sha256').update(atHub).digest('hex')).toBe(photo.photoId)

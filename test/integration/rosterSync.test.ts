@@ -2,11 +2,11 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type EdgeHandle, startEdge } from '@ejia/edge'
-import { type HubHandle, startHub } from '@ejia/hub'
 import pino from 'pino'
 import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../helpers/district.js'
+import { startTestHub, type TestHub } from '../helpers/hub.js'
 import { freePort } from '../helpers/net.js'
 import { until } from '../helpers/wait.js'
 
@@ -27,7 +27,7 @@ describe('roster sync, hub to kiosk', () => {
   const hubDir = mkdtempSync(join(tmpdir(), 'ejia-hub-'))
   const kioskDir = mkdtempSync(join(tmpdir(), 'ejia-kiosk-'))
   let mqttPort = 0
-  let hub: HubHandle | undefined
+  let hub: TestHub | undefined
   let edge: EdgeHandle | undefined
   afterAll(async () => {
     await edge?.stop()
@@ -35,17 +35,12 @@ describe('roster sync, hub to kiosk', () => {
   })
 
   const startTheHub = async () => {
-    hub = await startHub({
+    hub = await startTestHub(district.registry, {
       dataDir: hubDir,
-      registry: district.registry,
-      mqttHost: '127.0.0.1',
       mqttPort,
-      httpHost: '127.0.0.1',
-      httpPort: 0,
-      log,
       rosterSync: { resendAfterMs: 2000 },
     })
-    return `http://127.0.0.1:${hub.httpPort}`
+    return hub
   }
   const startTheKiosk = async () => {
     const config = structuredClone(district.configs[0]!)
@@ -71,11 +66,12 @@ describe('roster sync, hub to kiosk', () => {
     timeout: 90_000,
   }, async () => {
     mqttPort = await freePort()
-    let api = await startTheHub()
+    // the office: the hub's admin, logged in again when the hub restarts
+    let { api, auth } = await startTheHub()
     const put = (path: string, body: unknown) =>
       fetch(`${api}${path}`, {
         method: 'PUT',
-        headers: { 'content-type': 'application/json', 'x-ejia-actor': 'office' },
+        headers: { ...auth, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       }).then(json)
     // 450 people: more than one message holds, so the roster travels in parts
@@ -96,7 +92,7 @@ describe('roster sync, hub to kiosk', () => {
     expect(await put('/api/people/b-1/pin', { pin: '1357' })).toMatchObject({ status: 200 })
     const study = await fetch(`${api}/api/study/entries`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify({ personId: 'a-000', hours: 4, ref: '学习强国', date: '2026-01-10' }),
     })
     expect(study.status).toBe(201)
@@ -123,11 +119,11 @@ describe('roster sync, hub to kiosk', () => {
     // the office changes the roster while the kiosk is restarting, then the hub comes back
     await edge?.stop()
     edge = undefined
-    api = await startTheHub()
+    ;({ api, auth } = await startTheHub())
     expect(await put('/api/people/a-000/pin', { pin: '9999' })).toMatchObject({ status: 200 })
     const removed = await fetch(`${api}/api/people/a-001`, {
       method: 'DELETE',
-      headers: { 'x-ejia-actor': 'office' },
+      headers: auth,
     })
     expect(removed.status).toBe(200)
     local = await startTheKiosk()
@@ -162,7 +158,9 @@ describe('roster sync, hub to kiosk', () => {
 
     // the hub's own record: every sign-in the kiosk made reached the ledger
     await until('the sign-ins to reach the hub', async () => {
-      const res = (await (await fetch(`${api}/api/events?station=${a}&type=checkin&limit=100`)).json()) as {
+      const res = (await (
+        await fetch(`${api}/api/events?station=${a}&type=checkin&limit=100`, { headers: auth })
+      ).json()) as {
         events: { body: { method: string; witnessPhotoId?: string } }[]
       }
       return res.events.length === 4 ? res.events : undefined

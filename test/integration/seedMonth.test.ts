@@ -9,7 +9,6 @@ import {
   type StationRow,
   writeBundle,
 } from '@ejia/firmware-config'
-import { type HubHandle, startHub } from '@ejia/hub'
 import { verifyPin } from '@ejia/platform'
 import {
   generateMonth,
@@ -18,9 +17,11 @@ import {
   seedMonth,
   seedStation,
   simRoster,
+  townOfficeUsername,
 } from '@ejia/simulators'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestHub, TEST_ADMIN, type TestHub } from '../helpers/hub.js'
 import { until } from '../helpers/wait.js'
 
 const log = pino({ level: 'silent' })
@@ -84,14 +85,25 @@ function dutyOracle(shifts: readonly ScenarioShift[]) {
 describe('seeding a month of one town into a running hub', () => {
   const { registry, configs, registryFile } = district()
   const scenario = generateMonth({ townCode: TOWN, stations: 6, month: MONTH, seed: SEED })
-  let hub: HubHandle
+  let hub: TestHub
   let edge: EdgeHandle | undefined
   let api = ''
   let mqttUrl = ''
   let first: SeedMonthSummary
-  const get = async <T>(path: string) => (await (await fetch(`${api}${path}`)).json()) as T
-  const seed = () =>
-    seedMonth({ apiUrl: api, hubUrl: mqttUrl, registryFile, townCode: TOWN, month: MONTH, seed: SEED, log })
+  const get = async <T>(path: string) =>
+    (await (await fetch(`${api}${path}`, { headers: hub.auth })).json()) as T
+  const month = (townCode: string) =>
+    seedMonth({
+      apiUrl: api,
+      token: hub.token,
+      hubUrl: mqttUrl,
+      registryFile,
+      townCode,
+      month: MONTH,
+      seed: SEED,
+      log,
+    })
+  const seed = () => month(TOWN)
   const ledgerEvents = async (town: string) =>
     (await get<{ stations: { ledger: { events: number } }[] }>(`/api/stations?town=${town}`)).stations.reduce(
       (n, s) => n + s.ledger.events,
@@ -101,17 +113,9 @@ describe('seeding a month of one town into a running hub', () => {
     (await get<{ entries: { id: number }[] }>('/api/audit?limit=1')).entries[0]?.id
 
   beforeAll(async () => {
-    hub = await startHub({
-      dataDir: mkdtempSync(join(tmpdir(), 'ejia-seed-hub-')),
-      registry,
-      mqttHost: '127.0.0.1',
-      mqttPort: 0,
-      httpHost: '127.0.0.1',
-      httpPort: 0,
-      log,
-    })
-    api = `http://127.0.0.1:${hub.httpPort}`
-    mqttUrl = `mqtt://127.0.0.1:${hub.mqttPort}`
+    hub = await startTestHub(registry)
+    api = hub.api
+    mqttUrl = hub.mqttUrl
     first = await seed()
   }, 60_000)
   afterAll(async () => {
@@ -143,10 +147,16 @@ describe('seeding a month of one town into a running hub', () => {
       expect(p.cards).toEqual([expect.stringMatching(/^[0-9A-F]{10}$/)])
     }
     const { corrections } = await get<{
-      corrections: { personId: string; status: string; requestedBy: string }[]
+      corrections: { status: string; requestedBy: string; decidedBy: string | null }[]
     }>('/api/duty/corrections')
     expect(corrections.map((c) => c.status)).toEqual(scenario.corrections.map((c) => c.decision))
-    expect(corrections.every((c) => c.requestedBy === c.personId)).toBe(true)
+    // asked for by the clerk whose token the seeder has, decided by a second operator it made
+    expect(corrections.map((c) => [c.requestedBy, c.decidedBy])).toEqual(
+      scenario.corrections.map((c) => [
+        TEST_ADMIN.username,
+        c.decision === 'pending' ? null : townOfficeUsername(TOWN),
+      ]),
+    )
   })
 
   it('gives duty figures per village equal to the ground truth', async () => {
@@ -208,10 +218,8 @@ describe('seeding a month of one town into a running hub', () => {
   })
 
   it('refuses a town it does not know, or whose villages are not numbered 001, 002, …', async () => {
-    const other = (townCode: string) =>
-      seedMonth({ apiUrl: api, hubUrl: mqttUrl, registryFile, townCode, month: MONTH, seed: SEED, log })
-    await expect(other('339901009')).rejects.toMatchObject({ code: 'unknownTown' })
-    await expect(other('339901003')).rejects.toMatchObject({
+    await expect(month('339901009')).rejects.toMatchObject({ code: 'unknownTown' })
+    await expect(month('339901003')).rejects.toMatchObject({
       code: 'stationGap',
       message: expect.stringContaining('339901003003, not 339901003002'),
     })
@@ -220,7 +228,8 @@ describe('seeding a month of one town into a running hub', () => {
   it('seeds a kiosk station whose kiosk then signs people in by PIN, and refuses to seed a month over it', {
     timeout: 60_000,
   }, async () => {
-    const seedKiosk = () => seedStation({ apiUrl: api, stationId: KIOSK, month: '2025-12', log })
+    const seedKiosk = () =>
+      seedStation({ apiUrl: api, token: hub.token, stationId: KIOSK, month: '2025-12', log })
     const seeded = await seedKiosk()
     const roster = simRoster(KIOSK)
     const size = roster.cadres.length + roster.members.length + roster.villagers.length
@@ -272,16 +281,6 @@ describe('seeding a month of one town into a running hub', () => {
         ? true
         : undefined,
     )
-    await expect(
-      seedMonth({
-        apiUrl: api,
-        hubUrl: mqttUrl,
-        registryFile,
-        townCode: '339901002',
-        month: MONTH,
-        seed: SEED,
-        log,
-      }),
-    ).rejects.toMatchObject({ code: 'stationOnline' })
+    await expect(month('339901002')).rejects.toMatchObject({ code: 'stationOnline' })
   })
 })

@@ -66,12 +66,12 @@ describe.skipIf(!haveBrowser)('the kiosk UI end to end, in Chromium', () => {
 
   const startHubHere = () =>
     startTestHub(district.registry, { ...ports, dataDir: hubDir, rosterSync: { resendAfterMs: 1000 } })
-  const json = async (method: string, url: string, body?: unknown) => {
+  /** A call to the kiosk's local API, or to the hub's with the admin's token (`auth`). */
+  const json = async (method: string, url: string, body?: unknown, auth = {}) => {
     const res = await fetch(url, {
       method,
-      ...(body === undefined
-        ? {}
-        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     })
     const text = await res.text()
     if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`)
@@ -83,6 +83,8 @@ describe.skipIf(!haveBrowser)('the kiosk UI end to end, in Chromium', () => {
       const { events } = (await json(
         'GET',
         `${hub!.api}/api/events?station=${station}&type=${type}&limit=1000`,
+        undefined,
+        hub!.auth,
       )) as { events: HubEvent[] }
       const mine = events.filter((e) => e.body.personId === personId)
       return mine.length > 0 ? mine : undefined
@@ -131,7 +133,7 @@ describe.skipIf(!haveBrowser)('the kiosk UI end to end, in Chromium', () => {
     hubDir = tempDir('hub')
     ports = { mqttPort: await freePort(), httpPort: await freePort() }
     hub = await startHubHere()
-    const office = (path: string, body: unknown) => json('PUT', `${hub!.api}${path}`, body)
+    const office = (path: string, body: unknown) => json('PUT', `${hub!.api}${path}`, body, hub!.auth)
     await office('/api/people', {
       people: [
         {
@@ -269,7 +271,7 @@ describe.skipIf(!haveBrowser)('the kiosk UI end to end, in Chromium', () => {
         body: { personId: person('c001'), direction: 'in', method: 'card' },
       })
       // the hub's duty board has the station manned by her
-      const board = await json('GET', `${hub!.api}/api/duty/now`)
+      const board = await json('GET', `${hub!.api}/api/duty/now`, undefined, hub!.auth)
       expect(board.stations.find((x: { stationId: string }) => x.stationId === station)).toMatchObject({
         inShift: true,
         onDuty: [person('c001')],

@@ -3,20 +3,26 @@ import swagger from '@fastify/swagger'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify from 'fastify'
 import type { Logger } from 'pino'
+import { type Accounts, AuthError } from '../auth/accounts.js'
+import { ScopeError } from '../auth/scope.js'
 import type { StationAuth } from '../broker/stationAuth.js'
 import type { Fleet } from '../fleet/fleet.js'
 import type { Counters } from '../ingest/counters.js'
 import type { GroupCommitter } from '../ingest/groupCommitter.js'
 import type { WorkStats } from '../stats/workStats.js'
 import type { AlarmStore } from '../storage/alarmStore.js'
+import { OperatorError, type OperatorStore } from '../storage/operatorStore.js'
 import { PhotoError, type PhotoStore } from '../storage/photoStore.js'
 import type { Storage } from '../storage/storage.js'
 import { WorkError, type WorkStore } from '../storage/workStore.js'
+import { installAuth } from './auth.js'
 import { activityRoutes } from './routes/activities.js'
 import { alarmRoutes } from './routes/alarms.js'
+import { authRoutes } from './routes/auth.js'
 import { dutyRoutes } from './routes/duty.js'
 import { eventRoutes } from './routes/events.js'
 import { healthRoutes } from './routes/health.js'
+import { operatorRoutes } from './routes/operators.js'
 import { peopleRoutes } from './routes/people.js'
 import { photoRoutes } from './routes/photos.js'
 import { stationRoutes } from './routes/stations.js'
@@ -41,6 +47,11 @@ export interface ApiDeps {
   stationAuth: StationAuth
   /** Work data the kiosks hold changed at the hub (study hours, a plan, a rota). */
   workChanged?: () => void
+  /** Operator accounts, sessions and tokens; every route but the public ones needs a login. */
+  operators: OperatorStore
+  accounts: Accounts
+  /** Session cookies marked Secure (the API is reached over HTTPS). */
+  secureCookies?: boolean
 }
 
 /** The hub's JSON API. Every route declares its schemas, so it is validated and documented. */
@@ -55,12 +66,24 @@ export async function createApi(deps: ApiDeps, log: Logger) {
       info: {
         title: 'ejia hub API',
         version: deps.version,
-        description: 'Fleet health, the event ledger and ingest statistics of an ejia hub. JSON, UTF-8.',
+        description:
+          'Fleet health, the event ledger, work records and statistics of an ejia hub. JSON, UTF-8. ' +
+          'Every route but health, login and kiosk photo uploads needs an operator: a session cookie ' +
+          '(with x-csrf-token on changes) or Authorization: Bearer <API token>. Answers are limited ' +
+          "to the operator's scope (district, town or station); asking beyond it is 403 outOfScope.",
       },
     },
   })
+  await installAuth(app, {
+    accounts: deps.accounts,
+    stations: { townOf: (id) => deps.fleet.get(id)?.townCode },
+    secureCookies: deps.secureCookies ?? false,
+  })
+  const full = { ...deps, secureCookies: deps.secureCookies ?? false }
   const routes = [
     healthRoutes,
+    authRoutes,
+    operatorRoutes,
     stationRoutes,
     eventRoutes,
     statsRoutes,
@@ -72,7 +95,7 @@ export async function createApi(deps: ApiDeps, log: Logger) {
     photoRoutes,
     alarmRoutes,
   ]
-  for (const r of routes) r(app, deps)
+  for (const r of routes) r(app, full)
   // refusals of the work rules carry their code and every problem; anything else stays Fastify's
   app.setErrorHandler((err, _req, reply) => {
     if (err instanceof WorkError) {
@@ -82,11 +105,18 @@ export async function createApi(deps: ApiDeps, log: Logger) {
         ...(err.problems.length > 0 ? { problems: err.problems } : {}),
       })
     }
+    if (err instanceof ScopeError) return reply.code(403).send({ error: err.code, message: err.message })
+    if (err instanceof AuthError)
+      return reply.code(AUTH_ERROR_STATUS[err.code]).send({ error: err.code, message: err.message })
+    if (err instanceof OperatorError)
+      return reply.code(err.code === 'exists' ? 409 : 404).send({ error: err.code, message: err.message })
     if (err instanceof PhotoError)
       return reply.code(PHOTO_ERROR_STATUS[err.code]).send({ error: err.code, message: err.message })
     return reply.send(err)
   })
-  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  )
   return app
 }
 
@@ -94,6 +124,13 @@ const WORK_ERROR_STATUS: Record<WorkError['code'], number> = {
   notFound: 404,
   alreadyDecided: 409,
   credentialTwice: 409,
+}
+
+const AUTH_ERROR_STATUS: Record<AuthError['code'], number> = {
+  badLogin: 401,
+  locked: 429,
+  weakPassword: 400,
+  badScope: 400,
 }
 
 // 507 Insufficient Storage (RFC 4918): the kiosk keeps the photo and tries again later

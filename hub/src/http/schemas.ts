@@ -96,9 +96,3 @@ const ScopeQuery = {
 }
 export const Range = Type.Object({ from: LocalDate, to: LocalDate, level: Level, ...ScopeQuery })
 export const AsOf = Type.Object({ today: LocalDate, level: Level, ...ScopeQuery })
-
-/** Who did it: until operator logins (issue 7), the caller names itself in this header. */
-export const actorOf = (headers: Record<string, unknown>): string => {
-  const a = headers['x-ejia-actor']
-  return typeof a === 'string' && a.length > 0 && a.length <= 64 ? a : 'operator'
-}

@@ -22,9 +22,11 @@ export interface AlarmStore {
   clear(id: number, at: number, reason: string): Promise<void>
   /** Throws WorkError('notFound') for an unknown id; acknowledging twice keeps the first. */
   acknowledge(id: number, by: string, at: number): Promise<Alarm>
+  get(id: number): Promise<Alarm | undefined>
   list(filter: {
     active?: boolean
     stationId?: string
+    townCode?: string
     from?: number
     to?: number
     limit: number

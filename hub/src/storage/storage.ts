@@ -16,6 +16,8 @@ export interface StoredEvent {
 
 export interface EventQuery {
   stationId?: string
+  /** The events of the stations of one town. */
+  townCode?: string
   type?: string
   /** Device time lower bound, inclusive (RFC 3339). */
   since?: string

@@ -72,7 +72,8 @@ export interface AuditEntry {
 export interface WorkStore {
   upsertPeople(people: readonly Person[], actor: string): Promise<void>
   removePerson(personId: string, actor: string): Promise<boolean>
-  people(filter?: { stationId?: string }): Promise<Person[]>
+  /** Everyone, or the people of one station or one town. */
+  people(filter?: { stationId?: string; townCode?: string }): Promise<Person[]>
   /** The roster version a station's kiosk should hold; 0 before anyone is on it. */
   rosterVersion(stationId: string): Promise<number>
   rosterDelta(stationId: string, sinceVersion: number): Promise<RosterDelta>
@@ -87,6 +88,7 @@ export interface WorkStore {
 
   savePlan(plan: ActivityPlan, actor: string): Promise<void>
   plans(filter: { from: string; to: string }): Promise<ActivityPlan[]>
+  plan(activityId: string): Promise<ActivityPlan | undefined>
 
   addStudyEntry(e: StudyEntry, actor: string): Promise<void>
   studyEntries(year: number): Promise<StudyEntry[]>

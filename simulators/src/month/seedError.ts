@@ -10,4 +10,11 @@ export type SeedErrorCode =
   | 'noAck'
 
 /** Why seeding a hub stopped; the CLI prints the message and exits non-zero. */
-export class SeedError extends CodedError<SeedErrorCode> {}
+export class SeedError extends CodedError<SeedErrorCode> {
+  /** The hub's HTTP status, for `hubRefused`. */
+  readonly status: number | undefined
+  constructor(code: SeedErrorCode, message: string, options?: { cause?: unknown; status?: number }) {
+    super(code, message, options)
+    this.status = options?.status
+  }
+}

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { dirname, join } from 'node:path'
 import {
   loadRegistry,
@@ -27,6 +28,11 @@ import {
 export interface SeedMonthOptions {
   /** The hub's HTTP API, e.g. http://127.0.0.1:8080. */
   apiUrl: string
+  /**
+   * An API token of a district operator, the office clerk: they enter the work data and ask
+   * for the corrections, and make the town operator who decides them.
+   */
+  token: string
   /** The hub's broker, e.g. mqtt://127.0.0.1:1883. */
   hubUrl: string
   registryFile: string
@@ -51,8 +57,6 @@ export interface SeedMonthSummary {
   durationS: number
 }
 
-/** Who the seeders say they are in the hub's audit log (`x-ejia-actor`). */
-export const SEED_ACTOR = 'ejia-sim'
 const STATIONS_AT_ONCE = 8
 
 /**
@@ -64,12 +68,13 @@ const STATIONS_AT_ONCE = 8
 export async function seedMonth(opts: SeedMonthOptions): Promise<SeedMonthSummary> {
   const startedAt = Date.now()
   const { log, townCode } = opts
-  const stations = townStations(loadRegistry(opts.registryFile), townCode)
+  const registry = loadRegistry(opts.registryFile)
+  const stations = townStations(registry, townCode)
   const configsDir = opts.configsDir ?? join(dirname(opts.registryFile), STATIONS_DIR)
   const passwords = new Map(
     stations.map((s) => [s.id, loadStationConfig(join(configsDir, `${s.id}.json`)).hub.password]),
   )
-  const api = new HubApi(opts.apiUrl, log)
+  const api = new HubApi(opts.apiUrl, opts.token, log)
   const online = (await api.stations(townCode)).filter((s) => s.status === 'online').map((s) => s.id)
   if (online.length > 0) {
     throw new SeedError(
@@ -81,10 +86,13 @@ export async function seedMonth(opts: SeedMonthOptions): Promise<SeedMonthSummar
 
   const scenario = generateMonth({ townCode, stations: stations.length, month: opts.month, seed: opts.seed })
   log.info({ town: townCode, month: opts.month, events: scenario.events.length }, 'month generated')
-  const people = await syncPeople(api, peopleOf(scenario), SEED_ACTOR)
-  const rotas = await syncSchedules(api, schedulesOf(scenario), SEED_ACTOR)
-  const plans = await syncPlans(api, plansOf(scenario), SEED_ACTOR)
-  const corrections = await syncCorrections(api, correctionsOf(scenario), `town-office-${townCode}`)
+  const people = await syncPeople(api, peopleOf(scenario))
+  const rotas = await syncSchedules(api, schedulesOf(scenario))
+  const plans = await syncPlans(api, plansOf(scenario))
+  const townName = registry.towns.find((t) => t.code === townCode)?.name ?? townCode
+  const corrections = await syncCorrections(api, correctionsOf(scenario), () =>
+    townOffice(api, opts, townName),
+  )
   log.info({ people, rotas, plans, corrections }, 'work data seeded')
 
   const byStation = new Map<string, Event[]>()
@@ -189,10 +197,25 @@ function correctionsOf(scenario: MonthScenario): CorrectionWish[] {
     direction: c.direction,
     at: new Date(`${c.date}T${c.time}:00+08:00`).toISOString(),
     reason: c.direction === 'in' ? '上班忘记打卡' : '下班忘记打卡',
-    // the cadre asks for their own missed punch; the town office decides
-    requestedBy: c.personId,
     decision: c.decision,
   }))
+}
+
+/** The town office's operator, who decides the corrections the clerk asks for. */
+export const townOfficeUsername = (townCode: string) => `town-office-${townCode}`
+
+/**
+ * Logs in as the town office: the clerk makes the operator, or gives the one a previous run
+ * made a new password (the seeder keeps no password between runs), then it logs in.
+ */
+async function townOffice(clerk: HubApi, opts: SeedMonthOptions, townName: string): Promise<HubApi> {
+  const username = townOfficeUsername(opts.townCode)
+  const password = randomBytes(18).toString('base64url')
+  await clerk.ensureOperator(
+    { username, displayName: `${townName}办公室`.slice(0, 64), tier: 'town', scope: opts.townCode },
+    password,
+  )
+  return HubApi.login(opts.apiUrl, username, password, opts.log)
 }
 
 /** Runs `fn` over the items, at most `limit` at a time. */

@@ -3,11 +3,12 @@ import { simRoster } from '../fleet/dayScript.js'
 import { HubApi, type HubPlan } from './hubApi.js'
 import { cardNumberOf, personName } from './personDetails.js'
 import { SeedError } from './seedError.js'
-import { SEED_ACTOR } from './seedMonth.js'
 import { type PersonWish, type SyncCount, syncPeople, syncPlans, syncSchedules } from './workSync.js'
 
 export interface SeedStationOptions {
   apiUrl: string
+  /** An API token of an operator who may change the station's roster, rota and plans. */
+  token: string
   stationId: string
   /** YYYY-MM: the month whose 25th gets the theme day. */
   month: string
@@ -34,7 +35,7 @@ const DEMO_PINS: Record<string, string> = { c001: '2580', m001: '1357', v001: '2
  */
 export async function seedStation(opts: SeedStationOptions): Promise<SeedStationSummary> {
   const { stationId } = opts
-  const api = new HubApi(opts.apiUrl, opts.log)
+  const api = new HubApi(opts.apiUrl, opts.token, opts.log)
   if (!(await api.stations()).some((s) => s.id === stationId))
     throw new SeedError('unknownStation', `station ${stationId} is not in the hub's registry`)
 
@@ -59,29 +60,25 @@ export async function seedStation(opts: SeedStationOptions): Promise<SeedStation
     // about half the villagers have been given a card
     ...roster.villagers.map((id, i) => person(id, ['villager'], i % 2 === 0)),
   ]
-  const peopleCount = await syncPeople(api, people, SEED_ACTOR)
+  const peopleCount = await syncPeople(api, people)
 
   // one cadre a weekday, in turn, 08:30 to 17:30 (坐班)
-  const rotas = await syncSchedules(
-    api,
-    [
-      {
-        stationId,
-        patterns: [1, 2, 3, 4, 5].map((weekday) => ({
-          weekday,
-          start: '08:30',
-          end: '17:30',
-          personIds: [roster.cadres[(weekday - 1) % roster.cadres.length] as string],
-        })),
-        holidays: [],
-        extraWorkdays: [],
-        graceLateMin: 5,
-        graceEarlyMin: 5,
-        duplicateWithinMin: 3,
-      },
-    ],
-    SEED_ACTOR,
-  )
+  const rotas = await syncSchedules(api, [
+    {
+      stationId,
+      patterns: [1, 2, 3, 4, 5].map((weekday) => ({
+        weekday,
+        start: '08:30',
+        end: '17:30',
+        personIds: [roster.cadres[(weekday - 1) % roster.cadres.length] as string],
+      })),
+      holidays: [],
+      extraWorkdays: [],
+      graceLateMin: 5,
+      graceEarlyMin: 5,
+      duplicateWithinMin: 3,
+    },
+  ])
 
   const date = `${opts.month}-25`
   const chair = roster.cadres[0] as string
@@ -99,7 +96,7 @@ export async function seedStation(opts: SeedStationOptions): Promise<SeedStation
       .map((personId) => ({ personId, reason: '外出务工', approvedBy: chair })),
     hours: 2,
   }
-  const plans = await syncPlans(api, [themeDay], SEED_ACTOR)
+  const plans = await syncPlans(api, [themeDay])
 
   return {
     station: stationId,

@@ -33,7 +33,6 @@ export type PersonWish = Omit<HubPerson, 'pinHash'> & { pin?: string }
 export async function syncPeople(
   api: HubApi,
   wanted: readonly PersonWish[],
-  actor: string,
 ): Promise<SyncCount & { pinsSet: number }> {
   const held = new Map((await api.people()).map((p) => [p.personId, p]))
   const changed: HubPerson[] = []
@@ -50,27 +49,23 @@ export async function syncPeople(
     if (!holds(h, person)) changed.push(person)
   }
   for (let i = 0; i < changed.length; i += PEOPLE_PER_PUT)
-    await api.putPeople(changed.slice(i, i + PEOPLE_PER_PUT), actor)
-  for (const [personId, pin] of pins) await api.setPin(personId, pin, actor)
+    await api.putPeople(changed.slice(i, i + PEOPLE_PER_PUT))
+  for (const [personId, pin] of pins) await api.setPin(personId, pin)
   return { saved: changed.length, unchanged: wanted.length - changed.length, pinsSet: pins.length }
 }
 
-export async function syncSchedules(
-  api: HubApi,
-  wanted: readonly HubSchedule[],
-  actor: string,
-): Promise<SyncCount> {
+export async function syncSchedules(api: HubApi, wanted: readonly HubSchedule[]): Promise<SyncCount> {
   const held = new Map((await api.schedules()).map((s) => [s.stationId, s]))
   let saved = 0
   for (const s of wanted) {
     if (holds(held.get(s.stationId), s)) continue
-    await api.putSchedule(s, actor)
+    await api.putSchedule(s)
     saved++
   }
   return { saved, unchanged: wanted.length - saved }
 }
 
-export async function syncPlans(api: HubApi, wanted: readonly HubPlan[], actor: string): Promise<SyncCount> {
+export async function syncPlans(api: HubApi, wanted: readonly HubPlan[]): Promise<SyncCount> {
   if (wanted.length === 0) return { saved: 0, unchanged: 0 }
   const dates = wanted.map((p) => p.date).sort()
   const held = new Map(
@@ -79,7 +74,7 @@ export async function syncPlans(api: HubApi, wanted: readonly HubPlan[], actor: 
   let saved = 0
   for (const p of wanted) {
     if (holds(held.get(p.activityId), p)) continue
-    await api.putPlan(p, actor)
+    await api.putPlan(p)
     saved++
   }
   return { saved, unchanged: wanted.length - saved }
@@ -92,7 +87,6 @@ export interface CorrectionWish {
   /** RFC 3339: when the missed punch should have been. */
   at: string
   reason: string
-  requestedBy: string
   decision: 'approved' | 'rejected' | 'pending'
 }
 
@@ -103,33 +97,44 @@ export interface CorrectionCount {
 }
 
 /**
- * Asks for each correction as its requester and decides it as `approver`: the hub's four-eyes
- * rule refuses a decision by whoever asked. A correction the hub already has (same station,
- * person, direction and time) is not asked for again; one left pending by an interrupted run
- * is decided now.
+ * Asks for each correction as `api`'s operator and decides it as the approver, another
+ * operator: the hub's four-eyes rule refuses a decision by whoever asked. The approver is
+ * logged in only when there is something to decide. A correction the hub already has (same
+ * station, person, direction and time) is not asked for again; one left pending by an
+ * interrupted run is decided now. The approver's token is revoked at the end.
  */
 export async function syncCorrections(
   api: HubApi,
   wanted: readonly CorrectionWish[],
-  approver: string,
+  approver: () => Promise<HubApi>,
 ): Promise<CorrectionCount> {
   const key = (c: { stationId: string; personId: string; direction: string; at: number }) =>
     `${c.stationId}|${c.personId}|${c.direction}|${c.at}`
   const held = new Map((await api.corrections()).map((c) => [key(c), c]))
   const count: CorrectionCount = { requested: 0, decided: 0, unchanged: 0 }
-  for (const { decision, requestedBy, ...c } of wanted) {
-    const h = held.get(key({ ...c, at: Date.parse(c.at) }))
-    let id = h?.id
-    if (id === undefined) {
-      id = await api.requestCorrection(c, requestedBy)
-      count.requested++
+  let second: Promise<HubApi> | undefined
+  try {
+    for (const { decision, ...c } of wanted) {
+      const h = held.get(key({ ...c, at: Date.parse(c.at) }))
+      let id = h?.id
+      if (id === undefined) {
+        id = await api.requestCorrection(c)
+        count.requested++
+      }
+      if ((h === undefined || h.status === 'pending') && decision !== 'pending') {
+        second ??= approver()
+        await (await second).decideCorrection(id, decision === 'approved')
+        count.decided++
+      } else if (h !== undefined) {
+        count.unchanged++
+      }
     }
-    if ((h === undefined || h.status === 'pending') && decision !== 'pending') {
-      await api.decideCorrection(id, decision === 'approved', approver)
-      count.decided++
-    } else if (h !== undefined) {
-      count.unchanged++
-    }
+  } finally {
+    // the approver's token was made for this run only
+    await second?.then(
+      (a) => a.close(),
+      () => undefined,
+    )
   }
   return count
 }

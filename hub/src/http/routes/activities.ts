@@ -1,9 +1,10 @@
-import { TownCode } from '@ejia/protocol'
+import { StationId, TownCode } from '@ejia/protocol'
 import Type from 'typebox'
 import { defaultQuorum, stillAbsent } from '../../domain/activities/attendance.js'
 import type { RecordPhoto } from '../../stats/activityRecord.js'
 import type { Api, ApiDeps } from '../api.js'
-import { actorOf, LocalDate, PlanBody } from '../schemas.js'
+import { actorOf } from '../auth.js'
+import { LocalDate, PlanBody } from '../schemas.js'
 
 /** Planned activities, and their record: who was expected, who came, quorum, photos. */
 export function activityRoutes(app: Api, deps: ApiDeps): void {
@@ -18,10 +19,14 @@ export function activityRoutes(app: Api, deps: ApiDeps): void {
       },
     },
     async (req) => {
+      // a village plans its own activities; a plan never moves to a station outside the scope
+      req.scope.assertStation(req.body.stationId)
+      const before = await deps.work.plan(req.params.id)
+      if (before) req.scope.assertStation(before.stationId)
       const { quorum, ...rest } = req.body
       await deps.work.savePlan(
         { activityId: req.params.id, ...rest, quorum: quorum ?? defaultQuorum(rest.kind) },
-        actorOf(req.headers),
+        actorOf(req),
       )
       deps.workChanged?.()
       return { saved: true }
@@ -30,9 +35,24 @@ export function activityRoutes(app: Api, deps: ApiDeps): void {
 
   app.get(
     '/api/activities',
-    { schema: { querystring: Type.Object({ from: LocalDate, to: LocalDate }) } },
+    {
+      schema: {
+        querystring: Type.Object({
+          from: LocalDate,
+          to: LocalDate,
+          town: Type.Optional(TownCode),
+          station: Type.Optional(StationId),
+        }),
+      },
+    },
     async (req) => {
-      const all = await deps.stats.activityResults(req.query.from, req.query.to, { makeUps: true })
+      const { town, station } = req.scope.narrow(req.query)
+      const all = (await deps.stats.activityResults(req.query.from, req.query.to, { makeUps: true })).filter(
+        ({ plan }) =>
+          req.scope.allowsStation(plan.stationId) &&
+          (station === undefined || plan.stationId === station) &&
+          (town === undefined || deps.stats.place(plan.stationId)?.townCode === town),
+      )
       return {
         activities: all.map(({ plan, started, ended, result, signIns, photos, photoCheck }) => {
           // those absent who came to a make-up since are absent no more
@@ -71,12 +91,13 @@ export function activityRoutes(app: Api, deps: ApiDeps): void {
       },
     },
     async (req) => {
+      const { town } = req.scope.narrow({ town: req.query.town })
       const all = await deps.stats.activityResults(req.query.from, req.query.to, { makeUps: true })
       return {
         activities: all.flatMap(({ plan, photos, photoCheck }) => {
           const place = deps.stats.place(plan.stationId)
-          if (photoCheck.flags.length === 0 || (req.query.town && place?.townCode !== req.query.town))
-            return []
+          if (photoCheck.flags.length === 0 || !req.scope.allowsStation(plan.stationId)) return []
+          if (town && place?.townCode !== town) return []
           return [
             {
               activityId: plan.activityId,

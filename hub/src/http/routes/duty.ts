@@ -1,28 +1,30 @@
 import { localDate, PersonId, StationId } from '@ejia/protocol'
 import Type from 'typebox'
 import type { Api, ApiDeps } from '../api.js'
-import { actorOf, ScheduleBody } from '../schemas.js'
+import { actorOf, requireTier } from '../auth.js'
+import { ScheduleBody } from '../schemas.js'
 
 /** Duty rotas, who is on duty now, and corrections of missed punches. */
 export function dutyRoutes(app: Api, deps: ApiDeps): void {
-  app.get('/api/duty/schedules', async () => ({ schedules: await deps.work.schedules() }))
+  app.get('/api/duty/schedules', async (req) => ({
+    schedules: (await deps.work.schedules()).filter((s) => req.scope.allowsStation(s.stationId)),
+  }))
 
   app.put(
     '/api/duty/schedules/:station',
     { schema: { params: Type.Object({ station: StationId }), body: ScheduleBody } },
     async (req) => {
+      requireTier(req, 'town', 'changing a rota')
+      req.scope.assertStation(req.params.station)
       const validFrom = req.body.validFrom ?? localDate(deps.now())
-      await deps.work.setSchedule(
-        { stationId: req.params.station, ...req.body, validFrom },
-        actorOf(req.headers),
-      )
+      await deps.work.setSchedule({ stationId: req.params.station, ...req.body, validFrom }, actorOf(req))
       deps.workChanged?.()
       return { saved: true, validFrom }
     },
   )
 
-  app.get('/api/duty/now', async () => {
-    const stations = await deps.stats.onDutyNow()
+  app.get('/api/duty/now', async (req) => {
+    const stations = (await deps.stats.onDutyNow()).filter((s) => req.scope.allowsStation(s.stationId))
     return { stations, unmanned: stations.filter((s) => s.unmanned).map((s) => s.stationId) }
   })
 
@@ -40,10 +42,12 @@ export function dutyRoutes(app: Api, deps: ApiDeps): void {
       },
     },
     async (req, reply) => {
+      // a village cadre asks for their own station; a town or the district decides
+      req.scope.assertStation(req.body.stationId)
       const id = await deps.work.requestCorrection({
         ...req.body,
         at: Date.parse(req.body.at),
-        requestedBy: actorOf(req.headers),
+        requestedBy: actorOf(req),
         requestedAt: deps.now(),
       })
       return reply.code(201).send({ id, status: 'pending' })
@@ -56,8 +60,11 @@ export function dutyRoutes(app: Api, deps: ApiDeps): void {
       schema: { params: Type.Object({ id: Type.Integer() }), body: Type.Object({ approve: Type.Boolean() }) },
     },
     async (req, reply) => {
-      const actor = actorOf(req.headers)
-      const pending = (await deps.work.corrections({ status: 'pending' })).find((c) => c.id === req.params.id)
+      requireTier(req, 'town', 'deciding a correction')
+      const actor = actorOf(req)
+      const correction = (await deps.work.corrections({})).find((c) => c.id === req.params.id)
+      if (correction) req.scope.assertStation(correction.stationId)
+      const pending = correction?.status === 'pending' ? correction : undefined
       // four eyes: whoever asked for a correction cannot approve it
       if (pending && pending.requestedBy === actor) {
         return reply.code(403).send({
@@ -79,11 +86,13 @@ export function dutyRoutes(app: Api, deps: ApiDeps): void {
         }),
       },
     },
-    async (req) => ({
-      corrections: await deps.work.corrections({
-        ...(req.query.station ? { stationId: req.query.station } : {}),
+    async (req) => {
+      const { station } = req.scope.narrow({ station: req.query.station })
+      const corrections = await deps.work.corrections({
+        ...(station ? { stationId: station } : {}),
         ...(req.query.status ? { status: req.query.status } : {}),
-      }),
-    }),
+      })
+      return { corrections: corrections.filter((c) => req.scope.allowsStation(c.stationId)) }
+    },
   )
 }

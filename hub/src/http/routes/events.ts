@@ -1,4 +1,4 @@
-import { eventTypes, StationId } from '@ejia/protocol'
+import { eventTypes, StationId, TownCode } from '@ejia/protocol'
 import Type from 'typebox'
 import type { Api, ApiDeps } from '../api.js'
 
@@ -21,6 +21,7 @@ export function eventRoutes(app: Api, deps: ApiDeps): void {
         summary: 'The event ledger, in order of arrival, filtered and paged',
         querystring: Type.Object({
           station: Type.Optional(StationId),
+          town: Type.Optional(TownCode),
           type: Type.Optional(Type.Enum(eventTypes)),
           since: Type.Optional(Type.String({ format: 'date-time', description: 'Device time, inclusive' })),
           until: Type.Optional(Type.String({ format: 'date-time', description: 'Device time, exclusive' })),
@@ -37,8 +38,10 @@ export function eventRoutes(app: Api, deps: ApiDeps): void {
     },
     async (req) => {
       const q = req.query
+      const { town, station } = req.scope.narrow(q)
       const events = await deps.storage.queryEvents({
-        ...(q.station === undefined ? {} : { stationId: q.station }),
+        ...(station === undefined ? {} : { stationId: station }),
+        ...(town === undefined ? {} : { townCode: town }),
         ...(q.type === undefined ? {} : { type: q.type }),
         ...(q.since === undefined ? {} : { since: normaliseTime(q.since) }),
         ...(q.until === undefined ? {} : { until: normaliseTime(q.until) }),

@@ -18,7 +18,10 @@ const Health = Type.Object({
 export function healthRoutes(app: Api, deps: ApiDeps): void {
   app.get(
     '/api/health',
-    { schema: { summary: 'Liveness and a few vital signs', response: { 200: Health } } },
+    {
+      config: { public: true },
+      schema: { summary: 'Liveness and a few vital signs (no login)', response: { 200: Health } },
+    },
     async () => ({
       status: 'ok' as const,
       version: deps.version,

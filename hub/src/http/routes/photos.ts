@@ -1,6 +1,7 @@
 import { PhotoId, StationId } from '@ejia/protocol'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import Type from 'typebox'
+import { ScopeError } from '../../auth/scope.js'
 import { stationClientId } from '../../broker/stationAuth.js'
 import { photoUrl, thumbUrl } from '../../stats/activityRecord.js'
 import type { PhotoVariant } from '../../storage/photoStore.js'
@@ -18,7 +19,8 @@ const Stored = Type.Object({
 })
 const Jpeg = Type.Unsafe<Buffer>({ description: 'The JPEG', contentMediaType: 'image/jpeg' })
 // ids are SHA-256 of the bytes: what is served under one never changes
-const FOREVER = 'public, max-age=31536000, immutable'
+// private: a photo needs a login, so no shared cache may keep it for others
+const FOREVER = 'private, max-age=31536000, immutable'
 
 /** Photos from kiosks: uploaded by the station that took them, served to anyone on the API. */
 export function photoRoutes(app: Api, deps: ApiDeps): void {
@@ -31,6 +33,8 @@ export function photoRoutes(app: Api, deps: ApiDeps): void {
   app.put(
     '/api/stations/:stationId/photos/:photoId',
     {
+      // the kiosk logs in as its station (HTTP Basic, its MQTT credentials), not as an operator
+      config: { public: true },
       bodyLimit: MAX_PHOTO_UPLOAD_BYTES,
       // before the body is read: an unknown caller never gets to send 8 MiB
       onRequest: (req, reply) => authenticateStation(deps, req, reply),
@@ -63,6 +67,9 @@ export function photoRoutes(app: Api, deps: ApiDeps): void {
     )
     if (stations.size === 0)
       return reply.code(404).send({ error: 'notFound', message: `no kiosk has recorded photo ${photoId}` })
+    for (const stationId of stations) if (!req.scope.allowsStation(stationId)) stations.delete(stationId)
+    if (stations.size === 0)
+      throw new ScopeError('outOfScope', `photo ${photoId} is of a station outside your scope`)
     const etag = `"${photoId}${variant === 'thumb' ? '.thumb' : ''}"`
     for (const stationId of stations) {
       const bytes = await deps.photos.open(stationId, photoId, variant)

@@ -29,9 +29,11 @@ export function stationRoutes(app: Api, deps: ApiDeps): void {
     },
     async (req) => {
       const byStation = await ledgers()
+      const { town } = req.scope.narrow({ town: req.query.town })
       const stations = deps.fleet
         .list()
-        .filter((s) => req.query.town === undefined || s.townCode === req.query.town)
+        .filter((s) => req.scope.allowsStation(s.id))
+        .filter((s) => town === undefined || s.townCode === town)
         .filter((s) => req.query.status === undefined || s.status === req.query.status)
         .map((s) => ({ ...s, ledger: byStation.get(s.id) ?? empty }))
       return { stations }
@@ -50,6 +52,7 @@ export function stationRoutes(app: Api, deps: ApiDeps): void {
     async (req, reply) => {
       const station = deps.fleet.get(req.params.id)
       if (!station) return reply.code(404).send({ error: 'notFound', message: `no station ${req.params.id}` })
+      req.scope.assertStation(station.id)
       return { ...station, ledger: (await ledgers()).get(station.id) ?? empty }
     },
   )

@@ -1,5 +1,6 @@
 import Type from 'typebox'
 import type { Api, ApiDeps } from '../api.js'
+import { requireTier } from '../auth.js'
 
 const byReason = Type.Record(Type.String(), Type.Integer())
 
@@ -8,7 +9,7 @@ export function statsRoutes(app: Api, deps: ApiDeps): void {
     '/api/stats/ingest',
     {
       schema: {
-        summary: 'What came in: accepted, duplicates, rejected and denied, by reason',
+        summary: 'What came in: accepted, duplicates, rejected and denied, by reason (district operators)',
         response: {
           200: Type.Object({
             accepted: Type.Integer(),
@@ -20,7 +21,9 @@ export function statsRoutes(app: Api, deps: ApiDeps): void {
         },
       },
     },
-    async () => {
+    async (req) => {
+      // hub-wide counts, not per station: the district's to read
+      requireTier(req, 'district', 'ingest statistics')
       const all = await deps.counters.totals(() => deps.storage.counters())
       const group = (prefix: string) => {
         const entries = Object.entries(all).filter(([k]) => k.startsWith(`${prefix}.`))
@@ -43,7 +46,8 @@ export function statsRoutes(app: Api, deps: ApiDeps): void {
     '/api/rejects',
     {
       schema: {
-        summary: 'The most recent refused messages, with reason and the start of the payload',
+        summary:
+          'The most recent refused messages, with reason and the start of the payload (district operators)',
         querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }) }),
         response: {
           200: Type.Object({
@@ -62,11 +66,14 @@ export function statsRoutes(app: Api, deps: ApiDeps): void {
         },
       },
     },
-    async (req) => ({
-      rejects: (await deps.storage.recentRejects(req.query.limit)).map((r) => ({
-        ...r,
-        at: new Date(r.at).toISOString(),
-      })),
-    }),
+    async (req) => {
+      requireTier(req, 'district', 'refused messages')
+      return {
+        rejects: (await deps.storage.recentRejects(req.query.limit)).map((r) => ({
+          ...r,
+          at: new Date(r.at).toISOString(),
+        })),
+      }
+    },
   )
 }

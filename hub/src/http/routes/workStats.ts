@@ -1,11 +1,14 @@
 import { StationId, TownCode } from '@ejia/protocol'
+import type { FastifyRequest } from 'fastify'
 import Type, { type Static } from 'typebox'
+import { ScopeError } from '../../auth/scope.js'
 import { drawInspectionSample } from '../../domain/inspection.js'
 import { tableCsv } from '../../reports/csv.js'
 import { activityTable, attendanceTable, dutyTable, studyTable, type Table } from '../../reports/tables.js'
 import { tableWorkbook } from '../../reports/xlsx.js'
 import type { Api, ApiDeps } from '../api.js'
-import { AsOf, actorOf, Level, LocalDate, Range } from '../schemas.js'
+import { actorOf, requireTier } from '../auth.js'
+import { AsOf, Level, LocalDate, Range } from '../schemas.js'
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const NO_PERSON_ROWS = {
@@ -24,28 +27,43 @@ type ReportQuery = Static<typeof ReportQuery>
 
 /** The figures per district, town and village, as JSON and as the spreadsheets offices print. */
 export function workStatsRoutes(app: Api, deps: ApiDeps): void {
-  const scopeOf = (q: { town?: string; station?: string }) => ({
-    ...(q.town ? { town: q.town } : {}),
-    ...(q.station ? { station: q.station } : {}),
-  })
+  /**
+   * The query's town and station narrowed to the operator's scope. Rows of a wider tier than
+   * the operator's would be sums of a part labelled as the whole, so they are refused.
+   */
+  const scopeOf = (
+    req: FastifyRequest,
+    q: { town?: string; station?: string; level: Static<typeof Level> },
+  ) => {
+    const tier = req.scope.operator.tier
+    if (
+      (tier === 'town' && q.level === 'district') ||
+      (tier === 'station' && (q.level === 'district' || q.level === 'town'))
+    )
+      throw new ScopeError(
+        'outOfScope',
+        `a ${tier} operator sees rows per ${tier === 'town' ? 'town, village or person' : 'village or person'}`,
+      )
+    return req.scope.narrow(q)
+  }
   app.get('/api/stats/duty', { schema: { querystring: Range } }, async (req) => ({
-    rows: await deps.stats.duty(req.query.from, req.query.to, req.query.level, scopeOf(req.query)),
+    rows: await deps.stats.duty(req.query.from, req.query.to, req.query.level, scopeOf(req, req.query)),
   }))
   app.get('/api/stats/attendance', { schema: { querystring: Range } }, async (req) => ({
-    rows: await deps.stats.attendance(req.query.from, req.query.to, req.query.level, scopeOf(req.query)),
+    rows: await deps.stats.attendance(req.query.from, req.query.to, req.query.level, scopeOf(req, req.query)),
   }))
   app.get('/api/stats/activities', { schema: { querystring: Range } }, async (req, reply) => {
     const { from, to, level } = req.query
     if (level === 'person') return reply.code(400).send(NO_PERSON_ROWS)
-    return { rows: await deps.stats.activityCounts(from, to, level, scopeOf(req.query)) }
+    return { rows: await deps.stats.activityCounts(from, to, level, scopeOf(req, req.query)) }
   })
   app.get('/api/stats/study', { schema: { querystring: AsOf } }, async (req) => ({
-    rows: await deps.stats.studyCompletion(req.query.today, req.query.level, scopeOf(req.query)),
+    rows: await deps.stats.studyCompletion(req.query.today, req.query.level, scopeOf(req, req.query)),
   }))
 
   const period = (from: string, to: string) => `（${from} 至 ${to}）`
-  const report = async (kind: string, q: ReportQuery): Promise<Table | string> => {
-    const scope = scopeOf(q)
+  const report = async (req: FastifyRequest, kind: string, q: ReportQuery): Promise<Table | string> => {
+    const scope = scopeOf(req, q)
     if (kind === 'study') {
       if (!q.today) return 'the study report needs ?today=YYYY-MM-DD'
       const rows = await deps.stats.studyCompletion(q.today, q.level, scope)
@@ -85,7 +103,7 @@ export function workStatsRoutes(app: Api, deps: ApiDeps): void {
     },
     async (req, reply) => {
       const [kind, format] = req.params.report.split('.') as [string, 'xlsx' | 'csv']
-      const table = await report(kind, req.query)
+      const table = await report(req, kind, req.query)
       if (typeof table === 'string') return reply.code(400).send({ error: 'badQuery', message: table })
       const span = req.query.today ?? `${req.query.from}-${req.query.to}`
       const file = `${kind}-${req.query.level}-${span}.${format}`
@@ -107,6 +125,7 @@ export function workStatsRoutes(app: Api, deps: ApiDeps): void {
       },
     },
     async (req, reply) => {
+      requireTier(req, 'district', 'drawing the inspection sample')
       const existing = await deps.work.inspection(req.body.month)
       if (existing)
         return reply.code(409).send({
@@ -116,7 +135,7 @@ export function workStatsRoutes(app: Api, deps: ApiDeps): void {
         })
       const seed = req.body.seed ?? Math.floor(Math.random() * 2 ** 31)
       const stations = drawInspectionSample(deps.stats.stationIds(), seed)
-      await deps.work.saveInspection(req.body.month, seed, stations, deps.now(), actorOf(req.headers))
+      await deps.work.saveInspection(req.body.month, seed, stations, deps.now(), actorOf(req))
       return reply.code(201).send({ month: req.body.month, seed, stations })
     },
   )
@@ -127,12 +146,15 @@ export function workStatsRoutes(app: Api, deps: ApiDeps): void {
         querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }) }),
       },
     },
-    async (req) => ({
-      entries: (await deps.work.auditLog(req.query.limit)).map((e) => ({
-        ...e,
-        at: new Date(e.at).toISOString(),
-      })),
-    }),
+    async (req) => {
+      requireTier(req, 'district', 'the audit log')
+      return {
+        entries: (await deps.work.auditLog(req.query.limit)).map((e) => ({
+          ...e,
+          at: new Date(e.at).toISOString(),
+        })),
+      }
+    },
   )
 
   app.get(
@@ -140,9 +162,10 @@ export function workStatsRoutes(app: Api, deps: ApiDeps): void {
     { schema: { params: Type.Object({ month: Type.String({ pattern: '^\\d{4}-\\d{2}$' }) }) } },
     async (req, reply) => {
       const s = await deps.work.inspection(req.params.month)
-      return (
-        s ?? reply.code(404).send({ error: 'notDrawn', message: `no sample for ${req.params.month} yet` })
-      )
+      if (!s)
+        return reply.code(404).send({ error: 'notDrawn', message: `no sample for ${req.params.month} yet` })
+      // a town sees which of its own stations were drawn; the seed lets anyone redraw the whole
+      return { ...s, stations: s.stations.filter((id) => req.scope.allowsStation(id)) }
     },
   )
 }

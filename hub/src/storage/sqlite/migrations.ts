@@ -158,3 +158,42 @@ hubMigrations.push({
     DROP TABLE duty_schedules;
   `,
 })
+
+/**
+ * Operators of the dashboard and API, their browser sessions and their API tokens. Session
+ * ids and token secrets are stored as SHA-256 digests (high-entropy, so no slow hash needed);
+ * passwords as scrypt.
+ */
+hubMigrations.push({
+  version: 5,
+  name: 'operators, sessions, api tokens',
+  sql: `
+    CREATE TABLE operators (
+      username            TEXT PRIMARY KEY,
+      display_name        TEXT NOT NULL,
+      tier                TEXT NOT NULL CHECK (tier IN ('district', 'town', 'station')),
+      scope               TEXT,
+      password_hash       TEXT NOT NULL,
+      disabled            INTEGER NOT NULL DEFAULT 0,
+      created_at          INTEGER NOT NULL,
+      password_changed_at INTEGER NOT NULL
+    );
+    CREATE TABLE sessions (
+      id_hash      TEXT PRIMARY KEY,
+      username     TEXT NOT NULL REFERENCES operators (username) ON DELETE CASCADE,
+      csrf         TEXT NOT NULL,
+      created_at   INTEGER NOT NULL,
+      expires_at   INTEGER NOT NULL,
+      last_seen_at INTEGER NOT NULL
+    );
+    CREATE INDEX sessions_by_operator ON sessions (username);
+    CREATE TABLE api_tokens (
+      id           TEXT PRIMARY KEY,
+      hash         TEXT NOT NULL UNIQUE,
+      username     TEXT NOT NULL REFERENCES operators (username) ON DELETE CASCADE,
+      name         TEXT NOT NULL,
+      created_at   INTEGER NOT NULL,
+      last_used_at INTEGER
+    );
+  `,
+})

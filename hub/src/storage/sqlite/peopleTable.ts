@@ -88,14 +88,20 @@ export const peopleTable = {
     return true
   },
 
-  async list(db: Database, filter: { stationId?: string } = {}): Promise<Person[]> {
+  async list(db: Database, filter: { stationId?: string; townCode?: string } = {}): Promise<Person[]> {
     const rows =
-      filter.stationId === undefined
-        ? await db.all<PersonRow[]>('SELECT * FROM people ORDER BY station_id, person_id')
-        : await db.all<PersonRow[]>(
+      filter.stationId !== undefined
+        ? await db.all<PersonRow[]>(
             'SELECT * FROM people WHERE station_id = ? ORDER BY person_id',
             filter.stationId,
           )
+        : filter.townCode !== undefined
+          ? await db.all<PersonRow[]>(
+              `SELECT * FROM people WHERE station_id IN (SELECT id FROM stations WHERE town_code = ?)
+               ORDER BY station_id, person_id`,
+              filter.townCode,
+            )
+          : await db.all<PersonRow[]>('SELECT * FROM people ORDER BY station_id, person_id')
     return rows.map(toPerson)
   },
 

@@ -79,9 +79,15 @@ export class SqliteAlarmStore implements AlarmStore {
     })
   }
 
+  async get(id: number): Promise<Alarm | undefined> {
+    const row = await this.db.reader.get<AlarmRow>('SELECT * FROM alarms WHERE id = ?', id)
+    return row ? toAlarm(row) : undefined
+  }
+
   async list(filter: {
     active?: boolean
     stationId?: string
+    townCode?: string
     from?: number
     to?: number
     limit: number
@@ -95,6 +101,8 @@ export class SqliteAlarmStore implements AlarmStore {
     if (filter.active === true) when('cleared_at IS NULL')
     if (filter.active === false) when('cleared_at IS NOT NULL')
     if (filter.stationId !== undefined) when('station_id = ?', filter.stationId)
+    if (filter.townCode !== undefined)
+      when('station_id IN (SELECT id FROM stations WHERE town_code = ?)', filter.townCode)
     if (filter.from !== undefined) when('raised_at >= ?', filter.from)
     if (filter.to !== undefined) when('raised_at < ?', filter.to)
     const rows = await this.db.reader.all<AlarmRow[]>(

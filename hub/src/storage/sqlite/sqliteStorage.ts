@@ -198,6 +198,7 @@ export class SqliteStorage implements Storage {
     const filters: [string, string | number | undefined][] = [
       ['ingest_id > ?', q.after ?? 0],
       ['station_id = ?', q.stationId],
+      ['station_id IN (SELECT id FROM stations WHERE town_code = ?)', q.townCode],
       ['type = ?', q.type],
       ['device_time >= ?', q.since],
       ['device_time < ?', q.until],

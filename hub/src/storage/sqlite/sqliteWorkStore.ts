@@ -45,7 +45,7 @@ export class SqliteWorkStore implements WorkStore {
     })
   }
 
-  people(filter: { stationId?: string } = {}): Promise<Person[]> {
+  people(filter: { stationId?: string; townCode?: string } = {}): Promise<Person[]> {
     return peopleTable.list(this.read, filter)
   }
 
@@ -149,6 +149,14 @@ export class SqliteWorkStore implements WorkStore {
       filter.to,
     )
     return rows.map((r) => JSON.parse(r.body) as ActivityPlan)
+  }
+
+  async plan(activityId: string): Promise<ActivityPlan | undefined> {
+    const row = await this.read.get<{ body: string }>(
+      'SELECT body FROM activity_plans WHERE activity_id = ?',
+      activityId,
+    )
+    return row ? (JSON.parse(row.body) as ActivityPlan) : undefined
   }
 
   addStudyEntry(e: StudyEntry, actor: string): Promise<void> {
