@@ -5,6 +5,7 @@ import { createLocalApi, kioskUiDir } from './adapters/http/localApi.js'
 import { MqttUplink } from './adapters/mqtt/mqttUplink.js'
 import { SqliteJournal } from './adapters/sqlite/sqliteJournal.js'
 import { SqliteRoster } from './adapters/sqlite/sqliteRoster.js'
+import { diskSpaceOf } from './adapters/system/diskSpace.js'
 import { systemClock } from './adapters/system/systemClock.js'
 import { type Agent, startAgent } from './app/agent.js'
 import { FaultBoard } from './app/faults.js'
@@ -61,6 +62,7 @@ export async function startEdge(config: StationConfig, opts: EdgeOptions): Promi
       faults,
       log: log.child({ name: 'edge:agent' }),
       ...(replica ? { roster: replica } : {}),
+      diskSpace: diskSpaceOf(config.dataDir),
     },
     {
       batchMaxEvents: config.uplink.batchMaxEvents,

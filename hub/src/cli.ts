@@ -4,11 +4,12 @@ import { createLogger, parsePort, stopOnSignals } from '@ejia/platform'
 import { startHub } from './main.js'
 
 const USAGE = `usage: ejia-hub --data DIR --registry FILE [--mqtt-port N] [--http-port N]
-               [--host ADDR] [--http-host ADDR] [--secure-cookies]
+               [--host ADDR] [--http-host ADDR] [--secure-cookies] [--metrics-public]
   --host is where the MQTT broker listens (default 0.0.0.0: kiosks must reach it);
   --http-host where the API and dashboard listen (default 127.0.0.1: serve them to the
   control centres through a reverse proxy with HTTPS, and pass --secure-cookies).
   A new hub makes the operator admin, its password in DIR/initial-admin-password.
+  GET /metrics (Prometheus) needs a district operator's API token, unless --metrics-public.
   Port 0 picks a free port. Prints the bound ports as one JSON line once listening.`
 
 const { values } = parseArgs({
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     host: { type: 'string', default: '0.0.0.0' },
     'http-host': { type: 'string', default: '127.0.0.1' },
     'secure-cookies': { type: 'boolean', default: false },
+    'metrics-public': { type: 'boolean', default: false },
   },
 })
 if (!values.data || !values.registry) {
@@ -47,6 +49,7 @@ const hub = await startHub({
   mqttPort,
   httpHost: values['http-host'],
   secureCookies: values['secure-cookies'],
+  metricsPublic: values['metrics-public'],
   httpPort,
   log,
 }).catch((err: unknown) => {

@@ -5,15 +5,18 @@ import type { Registry } from '@ejia/firmware-config'
 import { allStationsFilter } from '@ejia/protocol'
 import type { Logger } from 'pino'
 import { Accounts } from './auth/accounts.js'
+import { DeniedLogins } from './broker/deniedLogins.js'
 import { createEmbeddedBroker } from './broker/embeddedBroker.js'
 import { StationAuth } from './broker/stationAuth.js'
 import { Fleet } from './fleet/fleet.js'
+import { DEFAULT_FLEET_WATCH, FleetWatch, type FleetWatchOptions } from './fleet/fleetWatch.js'
 import { RosterSync, type RosterSyncOptions } from './fleet/rosterSync.js'
 import { createApi } from './http/api.js'
+import { HubMetrics } from './http/metrics.js'
 import { Counters } from './ingest/counters.js'
 import { EventIngest } from './ingest/eventIngest.js'
 import { GroupCommitter } from './ingest/groupCommitter.js'
-import { DutyWatch } from './stats/dutyWatch.js'
+import { DutyWatch, type DutyWatchOptions } from './stats/dutyWatch.js'
 import { WorkStats } from './stats/workStats.js'
 import { FilePhotoStore } from './storage/files/filePhotoStore.js'
 import type { OperatorStore } from './storage/operatorStore.js'
@@ -34,7 +37,14 @@ export interface HubOptions {
   log: Logger
   now?: () => number
   rosterSync?: Partial<RosterSyncOptions>
-  dutyWatch?: { checkEveryMs: number; holdMs: number }
+  dutyWatch?: DutyWatchOptions
+  /**
+   * The fleet alarms' thresholds and how often they are checked (docs/OPERATIONS.md,
+   * "Alarms"); each one left out keeps its default (DEFAULT_FLEET_WATCH).
+   */
+  fleetWatch?: Partial<FleetWatchOptions>
+  /** Serve GET /metrics without a token, for a Prometheus on a private network. */
+  metricsPublic?: boolean
   /**
    * The first district operator, made when the hub has none. Without it the hub makes
    * `admin` with a random password, written to `<dataDir>/initial-admin-password`.
@@ -75,6 +85,8 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
     })),
   )
 
+  const metrics = new HubMetrics(HUB_VERSION)
+  storage.db.onTransaction = (seconds, ok) => metrics.observeTransaction(seconds, ok)
   const counters = new Counters()
   let rejects: RejectRecord[] = []
   const flushCounters = async () => {
@@ -94,7 +106,11 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
     rejects.push(...r)
   }
 
-  const committer = new GroupCommitter(storage, { maxCommitEvents: 5000, maxQueuedEvents: 200_000 })
+  const committer = new GroupCommitter(storage, {
+    maxCommitEvents: 5000,
+    maxQueuedEvents: 200_000,
+    onCommit: (events, seconds, ok) => metrics.observeCommit(events, seconds, ok),
+  })
   let rosterSync: RosterSync | undefined
   const fleet = new Fleet({
     storage,
@@ -107,10 +123,13 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
   await fleet.load()
   // one set of station logins, for MQTT and for photo uploads over HTTP
   const stationAuth = new StationAuth(registry)
+  const fleetWatchOpts = { ...DEFAULT_FLEET_WATCH, ...opts.fleetWatch }
+  const deniedLogins = new DeniedLogins({ windowMs: fleetWatchOpts.deniedLoginsWindowMs, now })
   const broker = await createEmbeddedBroker({
     auth: stationAuth,
     counters,
     log: log.child({ name: 'hub:broker' }),
+    onLoginDenied: (denial) => deniedLogins.record(denial),
   })
   const ingest = new EventIngest({
     bus: broker.bus,
@@ -162,6 +181,17 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
     opts.dutyWatch,
   )
   dutyWatch.start()
+  const fleetWatch = new FleetWatch(
+    {
+      stations: () => fleet.list(),
+      deniedLogins,
+      alarms,
+      log: log.child({ name: 'hub:alarms' }),
+      now,
+    },
+    fleetWatchOpts,
+  )
+  fleetWatch.start()
   const operators = new SqliteOperatorStore(storage.db)
   const accounts = new Accounts(operators, now)
   await firstOperator(operators, accounts, opts, log)
@@ -186,6 +216,8 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
       operators,
       accounts,
       ...(opts.secureCookies === undefined ? {} : { secureCookies: opts.secureCookies }),
+      metrics,
+      metricsPublic: opts.metricsPublic ?? false,
     },
     log.child({ name: 'hub:http' }),
   )
@@ -200,6 +232,7 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
     async stop() {
       await api.close()
       await dutyWatch.stop()
+      await fleetWatch.stop()
       await broker.close()
       await committer.flush()
       await fleet.stop()

@@ -86,6 +86,22 @@ export const Heartbeat = Type.Object(
       { additionalProperties: false },
     ),
     faults: Type.Array(Fault, { maxItems: 32 }),
+    // optional: kiosks from before it still validate, and a kiosk that cannot read its disk leaves it out
+    disk: Type.Optional(
+      Type.Object(
+        {
+          freeBytes: Type.Integer({
+            minimum: 0,
+            description: 'Bytes free to the agent on its data directory',
+          }),
+          totalBytes: Type.Integer({
+            minimum: 0,
+            description: 'Size of the file system of the data directory',
+          }),
+        },
+        { additionalProperties: false, description: "The kiosk's data directory: journal, photos, roster" },
+      ),
+    ),
   },
   { additionalProperties: false, title: 'Heartbeat' },
 )

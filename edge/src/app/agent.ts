@@ -1,6 +1,7 @@
 import type { CommitAck, Heartbeat } from '@ejia/protocol'
 import type { Logger } from 'pino'
 import type { Clock, TimerHandle } from '../ports/clock.js'
+import type { DiskSpace } from '../ports/diskSpace.js'
 import type { Journal } from '../ports/journal.js'
 import type { RosterReplica } from '../ports/roster.js'
 import type { Uplink } from '../ports/uplink.js'
@@ -49,6 +50,8 @@ export async function startAgent(
     faults?: FaultBoard
     /** The hub-synced roster, when this kiosk syncs one (not on a roster file). */
     roster?: RosterReplica
+    /** Free space of the data directory, reported in each heartbeat. */
+    diskSpace?: () => Promise<DiskSpace | undefined>
   },
   opts: AgentOptions,
 ): Promise<Agent> {
@@ -64,6 +67,7 @@ export async function startAgent(
     ...(deps.roster ? { rosterVersion: () => deps.roster?.syncedVersion ?? 0 } : {}),
     bootedAt,
     intervalMs: opts.heartbeatIntervalMs,
+    ...(deps.diskSpace ? { diskSpace: deps.diskSpace } : {}),
   }
   const heartbeat = new HeartbeatSender({ ...healthDeps, uplink, log })
   const record = createRecordEvent({ journal, clock, faults, onRecorded: () => outbox.kick() })

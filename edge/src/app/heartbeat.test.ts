@@ -21,6 +21,7 @@ describe('HeartbeatSender', () => {
       versions: { agent: '0.1.0', config: 'c7' },
       bootedAt: clock.now(),
       intervalMs: 30_000,
+      diskSpace: async () => ({ freeBytes: 3 * 1024 ** 3, totalBytes: 16 * 1024 ** 3 }),
     })
     await journal.append({ id: 'e1', type: 'checkin', time: new Date(clock.now()).toISOString(), body: {} })
     uplink.start({
@@ -43,6 +44,7 @@ describe('HeartbeatSender', () => {
       backlog: { depth: 1, oldestUnsentAgeS: 120, deadLetters: 0 },
       versions: { agent: '0.1.0', config: 'c7', protocol: 'v1' },
       faults: [{ device: 'camera', code: 'noFrames' }],
+      disk: { freeBytes: 3 * 1024 ** 3, totalBytes: 16 * 1024 ** 3 },
     })
     uplink.disconnect()
     clock.advance(120_000)

@@ -1,6 +1,7 @@
 import { type Heartbeat, PROTOCOL_VERSION } from '@ejia/protocol'
 import type { Logger } from 'pino'
 import type { Clock, TimerHandle } from '../ports/clock.js'
+import type { DiskSpace } from '../ports/diskSpace.js'
 import type { Journal } from '../ports/journal.js'
 import type { Uplink } from '../ports/uplink.js'
 import type { FaultBoard } from './faults.js'
@@ -21,9 +22,15 @@ export async function buildHeartbeat(deps: {
   rosterVersion?: () => number
   bootedAt: number
   intervalMs: number
+  /** Free space of the data directory; undefined when it cannot be read (the hub then sees none). */
+  diskSpace?: () => Promise<DiskSpace | undefined>
 }): Promise<Heartbeat> {
   const now = deps.clock.now()
-  const [backlog, lastSeq] = await Promise.all([deps.journal.backlog(), deps.journal.lastSeq()])
+  const [backlog, lastSeq, disk] = await Promise.all([
+    deps.journal.backlog(),
+    deps.journal.lastSeq(),
+    deps.diskSpace?.(),
+  ])
   const oldest = backlog.oldestUnsentRecordedAt
   return {
     time: new Date(now).toISOString(),
@@ -42,6 +49,7 @@ export async function buildHeartbeat(deps: {
       ...(deps.rosterVersion ? { roster: String(deps.rosterVersion()) } : {}),
     },
     faults: deps.faults.list(),
+    ...(disk ? { disk } : {}),
   }
 }
 

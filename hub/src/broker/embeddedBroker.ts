@@ -3,6 +3,7 @@ import { Aedes, type AuthenticateError, type Client, type PublishPacket } from '
 import type { Logger } from 'pino'
 import type { Counters } from '../ingest/counters.js'
 import type { MessageBus } from './bus.js'
+import type { LoginDenial } from './deniedLogins.js'
 import type { StationAuth } from './stationAuth.js'
 
 export interface EmbeddedBroker {
@@ -25,6 +26,8 @@ export async function createEmbeddedBroker(opts: {
   auth: StationAuth
   counters: Counters
   log: Logger
+  /** A refused login that names a registered station (by username or client id). */
+  onLoginDenied?: (denial: LoginDenial) => void
 }): Promise<EmbeddedBroker> {
   const { auth, counters, log } = opts
   const stationOf = new WeakMap<Client, string>()
@@ -39,7 +42,21 @@ export async function createEmbeddedBroker(opts: {
         return
       }
       counters.bump(`denied.connect.${result.reason}`)
-      log.warn({ clientId: client.id, username, reason: result.reason }, 'refused MQTT login')
+      const stationId = auth.stationNamed(client.id, username)
+      const address = remoteAddress(client)
+      log.warn(
+        { clientId: client.id, username, stationId, address, reason: result.reason },
+        'refused MQTT login',
+      )
+      if (stationId !== undefined) {
+        opts.onLoginDenied?.({
+          stationId,
+          reason: result.reason,
+          clientId: client.id,
+          username: username ?? null,
+          address,
+        })
+      }
       const err = new Error(`login refused: ${result.reason}`) as AuthenticateError
       err.returnCode = result.reason === 'badClientId' ? IDENTIFIER_REJECTED : BAD_USERNAME_OR_PASSWORD
       done(err, false)
@@ -103,4 +120,10 @@ export async function createEmbeddedBroker(opts: {
         broker.close(() => resolve())
       }),
   }
+}
+
+/** The peer's address for the log and the alarm; aedes hands the raw stream as `conn`. */
+function remoteAddress(client: Client): string | null {
+  const conn = client.conn as { remoteAddress?: string } | undefined
+  return conn?.remoteAddress ?? null
 }

@@ -14,9 +14,11 @@ export const stationClientId = (stationId: string): string => `ejia-edge-${stati
  */
 export class StationAuth {
   private readonly byUsername = new Map<string, { stationId: string; secretSha256: Buffer }>()
+  private readonly stationIds = new Set<string>()
 
   constructor(registry: Registry) {
     for (const s of registry.stations) {
+      this.stationIds.add(s.id)
       this.byUsername.set(s.auth.username, {
         stationId: s.id,
         secretSha256: Buffer.from(s.auth.secretSha256, 'hex'),
@@ -38,6 +40,19 @@ export class StationAuth {
     if (!timingSafeEqual(given, entry.secretSha256)) return { ok: false, reason: 'badSecret' }
     if (clientId !== stationClientId(entry.stationId)) return { ok: false, reason: 'badClientId' }
     return { ok: true, stationId: entry.stationId }
+  }
+
+  /**
+   * The registered station a login names, refused or not: by its username, else by an
+   * `ejia-edge-<id>` client id. Lets repeated denials be laid at a station's door.
+   */
+  stationNamed(clientId: string, username: string | undefined): string | undefined {
+    const byUser = username === undefined ? undefined : this.byUsername.get(username)?.stationId
+    if (byUser !== undefined) return byUser
+    const prefix = stationClientId('')
+    if (!clientId.startsWith(prefix)) return undefined
+    const id = clientId.slice(prefix.length)
+    return this.stationIds.has(id) ? id : undefined
   }
 
   /** A station publishes only its own `up` channels. */

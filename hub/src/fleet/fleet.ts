@@ -7,6 +7,11 @@ import type { RejectRecord, StationRecord, StationState, Storage, TownRecord } f
 import type { StationView } from './stationView.js'
 
 const FLUSH_EVERY_MS = 2000
+/** How often the fleet looks for stations whose status changed with time alone (heartbeatTimeout). */
+const SWEEP_EVERY_MS = 1000
+
+/** Told the id of a station whose view changed, after the change; see Fleet.onChange. */
+export type FleetListener = (stationId: string) => void
 
 /**
  * Live state of every station, from its retained status, heartbeats and traffic. Kept in
@@ -16,9 +21,14 @@ const FLUSH_EVERY_MS = 2000
 export class Fleet {
   private readonly states = new Map<string, StationState>()
   private stations: StationRecord[] = []
+  private byId = new Map<string, StationRecord>()
   private towns = new Map<string, string>()
   private readonly dirty = new Set<string>()
   private timer: NodeJS.Timeout | undefined
+  private sweepTimer: NodeJS.Timeout | undefined
+  private readonly listeners = new Set<FleetListener>()
+  /** Each station's status as last told to listeners, to notice changes no message brings. */
+  private readonly lastStatus = new Map<string, string>()
 
   constructor(
     private readonly deps: {
@@ -35,9 +45,23 @@ export class Fleet {
   async load(): Promise<void> {
     const { storage } = this.deps
     this.stations = await storage.listStations()
+    this.byId = new Map(this.stations.map((r) => [r.id, r]))
     this.towns = new Map((await storage.listTowns()).map((t: TownRecord) => [t.code, t.name]))
     for (const s of await storage.loadStationStates()) this.states.set(s.id, s)
     this.timer = setInterval(() => void this.flush(), FLUSH_EVERY_MS).unref()
+    this.sweep()
+    this.sweepTimer = setInterval(() => this.sweep(), SWEEP_EVERY_MS).unref()
+  }
+
+  /**
+   * Calls `listener` with a station's id whenever its view changes: a status message, a
+   * heartbeat, an events message, or a status that changed with time alone (a heartbeat
+   * timeout, noticed within SWEEP_EVERY_MS). Bursts are not coalesced here. Returns the
+   * unsubscribe function.
+   */
+  onChange(listener: FleetListener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
   }
 
   handleStatus(topic: string, payload: Buffer): void {
@@ -47,6 +71,7 @@ export class Fleet {
     s.connected = status.value.state === 'online'
     s.statusReason = status.value.reason
     s.statusSince = status.value.since
+    this.changed(status.stationId)
   }
 
   handleHeartbeat(topic: string, payload: Buffer): void {
@@ -55,6 +80,7 @@ export class Fleet {
     const s = this.touch(hb.stationId)
     s.heartbeat = hb.value
     s.clockSkewMs = Date.parse(hb.value.time) - this.deps.now()
+    this.changed(hb.stationId)
     this.deps.onHeartbeat?.(hb.stationId, hb.value)
   }
 
@@ -62,6 +88,7 @@ export class Fleet {
   eventsSeen(stationId: string, sentAt: string, at: number): void {
     const s = this.touch(stationId)
     s.clockSkewMs = Date.parse(sentAt) - at
+    this.changed(stationId)
   }
 
   list(): StationView[] {
@@ -70,7 +97,7 @@ export class Fleet {
   }
 
   get(stationId: string): StationView | undefined {
-    const r = this.stations.find((s) => s.id === stationId)
+    const r = this.byId.get(stationId)
     return r ? this.view(r, this.states.get(r.id), this.deps.now()) : undefined
   }
 
@@ -86,7 +113,34 @@ export class Fleet {
 
   async stop(): Promise<void> {
     clearInterval(this.timer)
+    clearInterval(this.sweepTimer)
+    this.listeners.clear()
     await this.flush()
+  }
+
+  /** Tells the listeners of a station whose view changed, and notes its status as told. */
+  private changed(stationId: string): void {
+    const r = this.byId.get(stationId)
+    if (!r) return
+    this.lastStatus.set(stationId, this.statusKey(r, this.deps.now()))
+    for (const l of this.listeners) l(stationId)
+  }
+
+  /** Status changes no message brings: an online station going quiet past its timeout. */
+  private sweep(): void {
+    const now = this.deps.now()
+    for (const r of this.stations) {
+      const key = this.statusKey(r, now)
+      if (this.lastStatus.get(r.id) === key) continue
+      const known = this.lastStatus.has(r.id)
+      this.lastStatus.set(r.id, key)
+      if (known) for (const l of this.listeners) l(r.id)
+    }
+  }
+
+  private statusKey(r: StationRecord, now: number): string {
+    const v = this.view(r, this.states.get(r.id), now)
+    return `${v.status}/${v.offlineReason ?? ''}`
   }
 
   private view(r: StationRecord, s: StationState | undefined, now: number): StationView {
@@ -117,7 +171,9 @@ export class Fleet {
       clockSkewS: s?.clockSkewMs == null ? null : Math.round(s.clockSkewMs / 100) / 10,
       lastSeq: hb?.lastSeq ?? null,
       versions: hb?.versions ?? null,
+      heartbeatIntervalS: hb?.intervalS ?? null,
       faults: hb?.faults ?? [],
+      disk: hb?.disk ?? null,
     }
   }
 

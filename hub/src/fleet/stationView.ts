@@ -23,7 +23,20 @@ export const StationView = Type.Object(
     clockSkewS: nullable(Type.Number({ description: 'Kiosk clock minus hub clock, seconds' })),
     lastSeq: nullable(Type.Integer({ description: 'Highest sequence number the kiosk has journalled' })),
     versions: nullable(Heartbeat.properties.versions),
+    heartbeatIntervalS: nullable(
+      Type.Number({
+        description: 'Heartbeat interval the kiosk announced; offline after 2.5 of them unheard',
+      }),
+    ),
     faults: Type.Array(Fault),
+    disk: nullable(
+      Type.Object(
+        { freeBytes: Type.Integer(), totalBytes: Type.Integer() },
+        {
+          description: "The kiosk's data disk, from its last heartbeat (kiosks before this field send none)",
+        },
+      ),
+    ),
   },
   { title: 'StationView' },
 )

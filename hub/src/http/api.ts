@@ -16,12 +16,16 @@ import { PhotoError, type PhotoStore } from '../storage/photoStore.js'
 import type { Storage } from '../storage/storage.js'
 import { WorkError, type WorkStore } from '../storage/workStore.js'
 import { installAuth } from './auth.js'
+import { serveDashboard } from './dashboard.js'
+import type { HubMetrics } from './metrics.js'
 import { activityRoutes } from './routes/activities.js'
 import { alarmRoutes } from './routes/alarms.js'
 import { authRoutes } from './routes/auth.js'
 import { dutyRoutes } from './routes/duty.js'
 import { eventRoutes } from './routes/events.js'
+import { fleetStreamRoutes } from './routes/fleetStream.js'
 import { healthRoutes } from './routes/health.js'
+import { metricsRoutes } from './routes/metrics.js'
 import { operatorRoutes } from './routes/operators.js'
 import { peopleRoutes } from './routes/people.js'
 import { photoRoutes } from './routes/photos.js'
@@ -52,6 +56,11 @@ export interface ApiDeps {
   accounts: Accounts
   /** Session cookies marked Secure (the API is reached over HTTPS). */
   secureCookies?: boolean
+  /** Prometheus metrics at GET /metrics; open without a token when `metricsPublic`. */
+  metrics?: HubMetrics
+  metricsPublic?: boolean
+  /** The built dashboard to serve at `/` (default hub/dashboard/dist); null serves none. */
+  dashboardDir?: string | null
 }
 
 /** The hub's JSON API. Every route declares its schemas, so it is validated and documented. */
@@ -94,6 +103,8 @@ export async function createApi(deps: ApiDeps, log: Logger) {
     workStatsRoutes,
     photoRoutes,
     alarmRoutes,
+    metricsRoutes,
+    fleetStreamRoutes,
   ]
   for (const r of routes) r(app, full)
   // refusals of the work rules carry their code and every problem; anything else stays Fastify's
@@ -117,6 +128,8 @@ export async function createApi(deps: ApiDeps, log: Logger) {
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
     app.swagger(),
   )
+  // last: awaiting a plugin settles the routes above, which must have the error handler by then
+  await serveDashboard(app, deps.dashboardDir)
   return app
 }
 

@@ -301,6 +301,7 @@ describe('operators and their scopes, route by route', () => {
         { personId: person(b1), hours: 2, ref: '外镇', date: '2026-11-20' },
       ],
       ['/api/alarms/:id/ack', 'POST', `/api/alarms/${alarmB.id}/ack`, undefined],
+      ['/api/alarms/:id/resolve', 'POST', `/api/alarms/${alarmB.id}/resolve`, { note: '外镇' }],
     ]
     for (const [template, method, path, body] of changes) {
       const r = await route(template).as(townOp, method, path, body)
@@ -318,11 +319,18 @@ describe('operators and their scopes, route by route', () => {
     const b = (await call(admin, 'GET', `/api/people?station=${b1}`)).body.people.map((p: any) => p.personId)
     expect(b).toEqual(expect.arrayContaining([person(b1), `${b1}-c001`]))
     expect(b).not.toContain(`${b1}-v9`)
-    expect((await call(admin, 'GET', `/api/alarms?station=${b1}`)).body.alarms[0].ackedBy).toBeNull()
+    expect((await call(admin, 'GET', `/api/alarms?station=${b1}`)).body.alarms[0]).toMatchObject({
+      ackedBy: null,
+      resolvedBy: null,
+      clearedAt: null,
+    })
 
     // and the same changes in their own town go through
     const [alarmA] = (await call(admin, 'GET', `/api/alarms?station=${a1}`)).body.alarms
     expect((await call(townOp, 'POST', `/api/alarms/${alarmA.id}/ack`)).body.ackedBy).toBe('town-a')
+    expect(
+      (await call(townOp, 'POST', `/api/alarms/${alarmA.id}/resolve`, { note: '已联系值班干部' })).body,
+    ).toMatchObject({ resolvedBy: 'town-a', clearReason: 'resolved', resolveNote: '已联系值班干部' })
     expect((await call(townOp, 'PUT', `/api/people/${person(a1)}/pin`, { pin: '2580' })).status).toBe(200)
   })
 
@@ -439,6 +447,33 @@ describe('operators and their scopes, route by route', () => {
     expect((await change('cadre-a1-password', 'a-new-long-password')).status).toBe(204)
     expect((await call({ cookie: s.cookie }, 'GET', '/api/auth/me')).status).toBe(401)
     expect((await loginSession(hub.api, 'cadre-a1', 'a-new-long-password')).csrf.length).toBeGreaterThan(20)
+  })
+
+  it('streams each operator the stations of their scope only', async () => {
+    /** The first event of the live fleet stream (Server-Sent Events), then the stream is dropped. */
+    const snapshot = async (who: BearerAuth) => {
+      const stop = new AbortController()
+      covered.add('/api/fleet/stream')
+      const live = await fetch(`${hub.api}/api/fleet/stream`, { headers: who, signal: stop.signal })
+      expect(live.headers.get('content-type')).toContain('text/event-stream')
+      const reader = (live.body as ReadableStream<Uint8Array>).getReader()
+      const decoder = new TextDecoder()
+      let text = ''
+      const first = /event: snapshot\ndata: (.*)\n\n/
+      while (!first.test(text)) {
+        const { value, done } = await reader.read()
+        if (done) break
+        text += decoder.decode(value, { stream: true })
+      }
+      const m = first.exec(text)
+      stop.abort()
+      return JSON.parse(m?.[1] ?? 'null') as { now: string; stations: { id: string; townCode: string }[] }
+    }
+    const mine = await snapshot(townOp)
+    expect(new Set(mine.stations.map((s) => s.townCode))).toEqual(new Set([townA]))
+    expect(mine.stations.map((s) => s.id).sort()).toEqual(ids.filter((id) => townOf.get(id) === townA).sort())
+    expect((await snapshot(cadre)).stations.map((s) => s.id)).toEqual([a1])
+    expect((await snapshot(admin)).stations.length).toBe(ids.length)
   })
 
   it('covers every route of the API document', async () => {

@@ -22,7 +22,12 @@ export class GroupCommitter {
 
   constructor(
     private readonly storage: Storage,
-    private readonly opts: { maxCommitEvents: number; maxQueuedEvents: number },
+    private readonly opts: {
+      maxCommitEvents: number
+      maxQueuedEvents: number
+      /** Told of every commit: its events, how long it took, and whether it went through. */
+      onCommit?: (events: number, seconds: number, ok: boolean) => void
+    },
   ) {}
 
   submit(events: readonly LedgerEvent[]): Promise<Set<string>> {
@@ -66,13 +71,16 @@ export class GroupCommitter {
           size += w.events.length
         }
         this.queued -= size
+        const started = performance.now()
         try {
           const inserted = await this.storage.commitEvents(group.flatMap((w) => w.events))
+          this.opts.onCommit?.(size, (performance.now() - started) / 1000, true)
           this.stats.commits++
           this.stats.eventsCommitted += size
           this.stats.largestCommit = Math.max(this.stats.largestCommit, size)
           for (const w of group) w.resolve(inserted)
         } catch (err) {
+          this.opts.onCommit?.(size, (performance.now() - started) / 1000, false)
           for (const w of group) w.reject(err)
         }
       }

@@ -1,7 +1,21 @@
 import type { Logger } from 'pino'
 import { stepUnmannedAlarms, UNMANNED_HOLD_MS } from '../domain/duty/unmanned.js'
+import { DEFAULT_FLEET_ALARM_RULES } from '../domain/fleetAlarms.js'
 import type { AlarmStore } from '../storage/alarmStore.js'
 import type { WorkStats } from './workStats.js'
+
+export interface DutyWatchOptions {
+  checkEveryMs: number
+  holdMs: number
+  /** A resolved alarm of a station still unmanned is raised again only after this long. */
+  reraiseAfterResolveMs?: number
+}
+
+const DEFAULT_DUTY_WATCH = {
+  checkEveryMs: 60_000,
+  holdMs: UNMANNED_HOLD_MS,
+  reraiseAfterResolveMs: DEFAULT_FLEET_ALARM_RULES.reraiseAfterResolveMs,
+}
 
 /**
  * Watches every station's duty rota against its punches, once a minute, and raises the
@@ -22,10 +36,7 @@ export class DutyWatch {
       log: Logger
       now: () => number
     },
-    private readonly opts: { checkEveryMs: number; holdMs: number } = {
-      checkEveryMs: 60_000,
-      holdMs: UNMANNED_HOLD_MS,
-    },
+    private readonly opts: DutyWatchOptions = DEFAULT_DUTY_WATCH,
   ) {}
 
   start(): void {
@@ -52,12 +63,20 @@ export class DutyWatch {
     const seen = await this.deps.stats.onDutyNow()
     const active = await this.deps.alarms.active('unmanned')
     const places = new Map(seen.map((s) => [s.stationId, s]))
+    // a person resolved it while the station stayed unmanned: not again this episode, for a while
+    const reraiseMs = this.opts.reraiseAfterResolveMs ?? DEFAULT_DUTY_WATCH.reraiseAfterResolveMs
+    const resolved = new Map(
+      (await this.deps.alarms.resolvedSince(now - reraiseMs))
+        .filter((r) => r.kind === 'unmanned')
+        .map((r) => [r.stationId, r.resolvedAt]),
+    )
     for (const change of stepUnmannedAlarms(this.since, active, seen, now, this.opts.holdMs)) {
       if (change.kind === 'clear') {
         await this.deps.alarms.clear(change.alarmId, now, change.reason)
         this.deps.log.info({ stationId: change.stationId, reason: change.reason }, 'unmanned alarm cleared')
         continue
       }
+      if ((resolved.get(change.stationId) ?? -1) >= change.unmannedSince) continue
       const place = places.get(change.stationId)
       await this.deps.alarms.raise('unmanned', change.stationId, now, {
         unmannedSince: new Date(change.unmannedSince).toISOString(),

@@ -7,6 +7,8 @@ import { hubMigrations } from './migrations.js'
  */
 export class HubDb {
   private writes: Promise<unknown> = Promise.resolve()
+  /** Told how long each write transaction took, BEGIN to COMMIT or ROLLBACK (for metrics). */
+  onTransaction: ((seconds: number, ok: boolean) => void) | undefined
 
   private constructor(
     private readonly writer: Database,
@@ -23,13 +25,17 @@ export class HubDb {
   /** Runs `fn` in its own transaction, after every write queued before it. */
   transaction<T>(fn: (db: Database) => Promise<T>): Promise<T> {
     const run = async (): Promise<T> => {
+      const started = performance.now()
+      const took = () => (performance.now() - started) / 1000
       await this.writer.exec('BEGIN IMMEDIATE')
       try {
         const result = await fn(this.writer)
         await this.writer.exec('COMMIT')
+        this.onTransaction?.(took(), true)
         return result
       } catch (err) {
         await this.writer.exec('ROLLBACK').catch(() => undefined)
+        this.onTransaction?.(took(), false)
         throw err
       }
     }

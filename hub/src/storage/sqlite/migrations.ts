@@ -197,3 +197,25 @@ hubMigrations.push({
     );
   `,
 })
+
+/**
+ * Alarms from the fleet watch (issue 7): a subject (the device of a device fault), at most one
+ * open alarm per kind, station and subject, and the person who resolved one with their note.
+ * Should an old file hold two open alarms of a kind for one station, the newer is closed.
+ */
+hubMigrations.push({
+  version: 6,
+  name: 'alarm subjects and resolutions',
+  sql: `
+    ALTER TABLE alarms ADD COLUMN subject TEXT NOT NULL DEFAULT '';
+    ALTER TABLE alarms ADD COLUMN resolved_by TEXT;
+    ALTER TABLE alarms ADD COLUMN resolved_at INTEGER;
+    ALTER TABLE alarms ADD COLUMN resolve_note TEXT;
+    UPDATE alarms SET cleared_at = raised_at, clear_reason = 'duplicate'
+      WHERE cleared_at IS NULL AND id NOT IN
+        (SELECT min(id) FROM alarms WHERE cleared_at IS NULL GROUP BY kind, station_id);
+    DROP INDEX alarms_active;
+    CREATE UNIQUE INDEX alarms_open ON alarms (kind, station_id, subject) WHERE cleared_at IS NULL;
+    CREATE INDEX alarms_resolved ON alarms (resolved_at) WHERE resolved_at IS NOT NULL;
+  `,
+})

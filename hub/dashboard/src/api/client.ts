@@ -1,0 +1,51 @@
+/** A refusal from the hub, with its `error` code (badLogin, locked, outOfScope, csrf…). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/**
+ * The hub's JSON API in this browser session: the session cookie goes by itself, and every
+ * change carries the session's CSRF token. A 401 tells `onLoggedOut`, so the login comes back.
+ */
+export function createApiClient(opts: { csrf: () => string | null; onLoggedOut: () => void }) {
+  return async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = {}
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    const csrf = opts.csrf()
+    if (UNSAFE.has(method) && csrf) headers['x-csrf-token'] = csrf
+    let res: Response
+    try {
+      res = await fetch(path, {
+        method,
+        headers,
+        credentials: 'same-origin',
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      })
+    } catch (err) {
+      throw new ApiError(0, 'unreachable', err instanceof Error ? err.message : String(err))
+    }
+    const text = await res.text()
+    let json: unknown = null
+    try {
+      json = text === '' ? null : JSON.parse(text)
+    } catch {
+      json = null
+    }
+    if (!res.ok) {
+      const e = (json ?? {}) as { error?: string; message?: string }
+      if (res.status === 401 && path !== '/api/auth/login') opts.onLoggedOut()
+      throw new ApiError(res.status, e.error ?? `http${res.status}`, e.message ?? text.slice(0, 200))
+    }
+    return json as T
+  }
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>

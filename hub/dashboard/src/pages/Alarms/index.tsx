@@ -1,0 +1,182 @@
+import { useEffect, useState } from 'preact/hooks'
+import { ApiError } from '../../api/client.js'
+import type { AlarmView } from '../../api/types.js'
+import { useDashboard } from '../../context.js'
+import { dateTime } from '../../format.js'
+import { alarmKindLabel, zh } from '../../strings.js'
+
+type Tab = 'active' | 'history'
+
+/** 告警: what is going off now and what went off before; acknowledge (and resolve, where the hub can). */
+export function Alarms() {
+  const { state, api, refreshAlarms } = useDashboard()
+  const [tab, setTab] = useState<Tab>('active')
+  const [history, setHistory] = useState<AlarmView[] | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  const [busy, setBusy] = useState<number | null>(null)
+
+  const loadHistory = async () => {
+    try {
+      setHistory((await api<{ alarms: AlarmView[] }>('GET', '/api/alarms?limit=500')).alarms)
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err))
+    }
+  }
+  useEffect(() => {
+    void refreshAlarms()
+    if (tab === 'history') void loadHistory()
+  }, [tab])
+
+  const act = async (a: AlarmView, action: 'ack' | 'resolve') => {
+    setBusy(a.id)
+    setError(null)
+    try {
+      if (action === 'ack') await api('POST', `/api/alarms/${a.id}/ack`)
+      else {
+        // resolving closes the alarm in the audit trail: say what was done
+        const note = prompt(zh.alarms.resolveNote)?.trim()
+        if (!note) return
+        await api('POST', `/api/alarms/${a.id}/resolve`, { note })
+      }
+    } catch (err) {
+      if (action === 'resolve' && err instanceof ApiError && err.status === 404 && err.code !== 'notFound') {
+        // this hub has no resolve route after all
+        state.canResolve.value = false
+        setError(zh.alarms.resolveMissing)
+      } else setError(err instanceof Error ? err.message : String(err))
+    } finally {
+      setBusy(null)
+      await refreshAlarms()
+      if (tab === 'history') await loadHistory()
+    }
+  }
+
+  const rows = tab === 'active' ? state.activeAlarms.value : history
+  state.fleet.layout.value
+  return (
+    <section class="alarms">
+      <div class="toolbar">
+        <div class="tabs" role="tablist">
+          {(['active', 'history'] as const).map((t) => (
+            <button
+              key={t}
+              type="button"
+              role="tab"
+              aria-selected={tab === t}
+              class={tab === t ? 'tab on' : 'tab'}
+              data-testid={`alarms-tab-${t}`}
+              onClick={() => setTab(t)}
+            >
+              {zh.alarms[t]}
+              {t === 'active' && state.activeAlarms.value ? ` (${state.activeAlarms.value.length})` : ''}
+            </button>
+          ))}
+        </div>
+        <span class="spacer" />
+        {error ? (
+          <span class="bad-text" role="alert">
+            {zh.alarms.failed(error)}
+          </span>
+        ) : null}
+      </div>
+      {rows === null ? (
+        <p class="muted">{zh.alarms.loading}</p>
+      ) : rows.length === 0 ? (
+        <p class="muted" data-testid="alarms-empty">
+          {zh.alarms.none}
+        </p>
+      ) : (
+        <table class="table">
+          <thead>
+            <tr>
+              <th>{zh.alarms.columns.kind}</th>
+              <th>{zh.alarms.columns.station}</th>
+              <th>{zh.alarms.columns.town}</th>
+              <th>{zh.alarms.columns.raisedAt}</th>
+              <th>{zh.alarms.columns.detail}</th>
+              <th>{zh.alarms.columns.state}</th>
+              <th>{zh.alarms.columns.ack}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((a) => (
+              <AlarmRow key={a.id} alarm={a} busy={busy === a.id} onAct={(action) => void act(a, action)} />
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  )
+}
+
+function AlarmRow(props: { alarm: AlarmView; busy: boolean; onAct: (action: 'ack' | 'resolve') => void }) {
+  const { state } = useDashboard()
+  const a = props.alarm
+  const station = state.fleet.station(a.stationId)?.value
+  const active = a.clearedAt === null
+  return (
+    <tr class={active ? 'alarm-on' : ''} data-testid="alarm-row" data-alarm={a.id} data-kind={a.kind}>
+      <td>
+        <span class={`pill ${active ? 'offline' : 'never'}`}>{alarmKindLabel(a.kind)}</span>
+      </td>
+      <td>
+        {station?.name ?? a.stationId}
+        <small class="muted"> {a.stationId}</small>
+        {a.subject ? <small> {a.subject}</small> : null}
+      </td>
+      <td>{station?.townName ?? zh.common.none}</td>
+      <td>{dateTime(a.raisedAt)}</td>
+      <td>{detailText(a.detail)}</td>
+      <td>
+        {a.resolvedAt && a.resolvedBy
+          ? zh.alarms.resolvedBy(a.resolvedBy, dateTime(a.resolvedAt))
+          : active
+            ? zh.alarms.stillOn
+            : zh.alarms.cleared(
+                dateTime(a.clearedAt),
+                zh.alarms.clearReasons[a.clearReason ?? ''] ?? a.clearReason ?? '',
+              )}
+      </td>
+      <td class="actions">
+        {a.ackedBy ? (
+          <span data-testid="alarm-acked">{zh.alarms.ackedBy(a.ackedBy, dateTime(a.ackedAt))}</span>
+        ) : (
+          <button
+            type="button"
+            class="primary"
+            disabled={props.busy}
+            data-testid="alarm-ack"
+            onClick={() => props.onAct('ack')}
+          >
+            {props.busy ? zh.alarms.acking : zh.alarms.ack}
+          </button>
+        )}
+        {state.canResolve.value && active && !a.resolvedAt ? (
+          <button
+            type="button"
+            disabled={props.busy}
+            data-testid="alarm-resolve"
+            onClick={() => props.onAct('resolve')}
+          >
+            {zh.alarms.resolve}
+          </button>
+        ) : null}
+      </td>
+    </tr>
+  )
+}
+
+/** What an alarm's detail says, for the kinds whose detail is known; other details as compact JSON. */
+function detailText(detail: unknown): string {
+  if (detail === null || typeof detail !== 'object')
+    return detail === null || detail === undefined ? '' : String(detail)
+  const d = detail as Record<string, unknown>
+  const parts: string[] = []
+  if (Array.isArray(d.expected) && d.expected.length > 0)
+    parts.push(zh.alarms.detail.expected(d.expected.join('、')))
+  if (d.kioskOnline === false) parts.push(zh.alarms.detail.kioskOffline)
+  if (typeof d.backlog === 'number' && d.backlog > 0) parts.push(zh.alarms.detail.backlog(d.backlog))
+  if (parts.length > 0) return parts.join('；')
+  const json = JSON.stringify(detail)
+  return json.length > 120 ? `${json.slice(0, 117)}…` : json
+}

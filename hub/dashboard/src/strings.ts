@@ -1,0 +1,212 @@
+import type { OfflineReason, Operator, StationStatus } from './api/types.js'
+
+/**
+ * Every string the dashboard shows, Simplified Chinese. Views take their words from here and
+ * nowhere else, so wording is reviewed in one place.
+ */
+export const zh = {
+  appName: 'e家 · 控制中心',
+  nav: { fleet: '设备监控', duty: '值班', alarms: '告警' },
+  tier: { district: '区级', town: '镇（街道）级', station: '站点' } satisfies Record<
+    Operator['tier'],
+    string
+  >,
+  header: {
+    logout: '退出登录',
+    scopeDistrict: '全区',
+    live: '实时',
+    reconnecting: '正在重新连接…',
+    activeAlarms: (n: number) => `${n} 条告警未清除`,
+  },
+  login: {
+    title: '控制中心登录',
+    subtitle: '村级党群服务站设备与值班监控',
+    username: '用户名',
+    password: '密码',
+    submit: '登录',
+    working: '正在登录…',
+    badLogin: '用户名或密码不正确',
+    locked: '密码错误次数过多，该账号已锁定 15 分钟，请稍后再试',
+    unreachable: '无法连接控制中心服务，请检查网络后重试',
+    failed: (msg: string) => `登录失败：${msg}`,
+  },
+  status: {
+    online: '在线',
+    offline: '离线',
+    never: '从未上线',
+  } satisfies Record<StationStatus, string>,
+  offlineReason: {
+    shutdown: '正常关机',
+    connectionLost: '连接中断',
+    heartbeatTimeout: '心跳超时',
+  } satisfies Record<OfflineReason, string>,
+  /** The rules of docs/OPERATIONS.md, "Station status", as operators read them. */
+  statusRules: {
+    title: '状态说明',
+    online: (timeoutS: number) =>
+      `在线：站点最近一次状态为"在线"，且控制中心在 2.5 个心跳周期（默认 75 秒${timeoutS === 75 ? '' : `，本站 ${timeoutS} 秒`}）内收到过它的任何消息（心跳、事件或状态）。`,
+    never: '从未上线：控制中心从未收到过该站点的任何消息。',
+    shutdown: '离线·正常关机：一体机程序正常退出。',
+    connectionLost: '离线·连接中断：网络断开，消息服务器发布了该站点的遗嘱消息。',
+    heartbeatTimeout: '离线·心跳超时：超过 2.5 个心跳周期没有任何消息，可能是程序卡死或网络半断开。',
+    reconnect: '站点重新连上后，收到第一条消息即恢复在线。',
+  },
+  fleet: {
+    title: '设备监控',
+    search: '搜索站点名称、编码或镇街',
+    allTowns: '全部镇（街道）',
+    allStatus: '全部状态',
+    hasBacklog: '有积压',
+    hasFaults: '有故障',
+    skewed: '时钟偏差 > 1 分钟',
+    expandAll: '全部展开',
+    collapseAll: '全部折叠',
+    shown: (n: number, total: number) => `显示 ${n} / 共 ${total} 个站点`,
+    empty: '没有符合条件的站点',
+    waiting: '正在获取站点状态…',
+    townCount: (shown: number, total: number, online: number) =>
+      shown === total ? `${total} 个站点 · ${online} 在线` : `${shown} / ${total} 个站点 · ${online} 在线`,
+    columns: {
+      station: '站点',
+      status: '状态',
+      lastSeen: '最近上报',
+      backlog: '积压',
+      oldestUnsent: '最早未发',
+      skew: '时钟偏差',
+      agent: '程序版本',
+      config: '配置版本',
+      models: '模型版本',
+      faults: '故障',
+    },
+    hints: {
+      lastSeen: '控制中心最后一次收到该站点任何消息距今多久（按控制中心时钟）',
+      backlog: '一体机上已记录、尚未被控制中心确认的事件条数（来自最近一次心跳）',
+      oldestUnsent: '积压中最早一条事件已等待多久',
+      skew: '一体机时钟减去控制中心时钟；网络延迟未扣除，精确到秒即可',
+      versions: '一体机程序、站点配置与人脸模型的版本（来自最近一次心跳）',
+      faults: '一体机报告的设备故障：摄像头、各串口读卡设备、磁盘等',
+    },
+  },
+  summary: {
+    total: '站点总数',
+    online: '在线',
+    offline: '离线',
+    never: '从未上线',
+    unmanned: '无人值守',
+    backlog: '有积压',
+    faults: '有故障',
+    skewed: '时钟偏差',
+  },
+  devices: {
+    camera: '摄像头',
+    disk: '磁盘',
+    journal: '本地数据库',
+    uplink: '上行链路',
+    clock: '时钟',
+    face: '人脸识别',
+    roster: '人员名册',
+    photos: '照片上传',
+    photoStore: '照片存储',
+  } as Record<string, string>,
+  serialDevice: (name: string) => `串口设备 ${name}`,
+  duty: {
+    title: '当前值班',
+    refresh: '刷新',
+    loading: '正在读取值班情况…',
+    none: '当前范围内没有站点排班',
+    onlyInShift: '只看当班站点',
+    summary: (inShift: number, unmanned: number) => `当班站点 ${inShift} 个，其中无人值守 ${unmanned} 个`,
+    columns: {
+      station: '站点',
+      town: '镇（街道）',
+      state: '值班状态',
+      expected: '应在岗',
+      onDuty: '已到岗',
+      kiosk: '一体机',
+      backlog: '积压',
+    },
+    unmanned: '无人值守',
+    manned: '有人在岗',
+    notInShift: '不在班次',
+    provisional: '一体机仍有未上传记录，打卡情况可能尚未到达',
+    nobody: '—',
+  },
+  alarms: {
+    title: '告警',
+    active: '当前告警',
+    history: '历史记录',
+    loading: '正在读取告警…',
+    none: '没有告警',
+    ack: '确认',
+    acking: '确认中…',
+    resolve: '处理完毕',
+    resolveMissing: '当前控制中心版本不支持"处理完毕"',
+    ackedBy: (who: string, at: string) => `${who} 于 ${at} 确认`,
+    resolvedBy: (who: string, at: string) => `${who} 于 ${at} 处理`,
+    cleared: (at: string, reason: string) => `${at} 已清除（${reason}）`,
+    stillOn: '仍在告警',
+    columns: {
+      kind: '类型',
+      station: '站点',
+      town: '镇（街道）',
+      raisedAt: '发生时间',
+      detail: '详情',
+      state: '状态',
+      ack: '确认',
+    },
+    kinds: {
+      unmanned: '无人值守',
+      offline: '站点离线',
+      clockSkew: '时钟偏差',
+      backlogAge: '积压过久',
+      deviceFault: '设备故障',
+      deniedLogins: '登录被拒',
+      diskLow: '磁盘将满',
+    } as Record<string, string>,
+    clearReasons: {
+      staffed: '有人到岗',
+      shiftEnded: '班次结束',
+      noRota: '已无排班',
+      resolved: '人工处理',
+      online: '恢复在线',
+      clockOk: '时钟已校准',
+      backlogSent: '积压已上传',
+      faultGone: '故障已排除',
+      quiet: '已无异常登录',
+      diskOk: '磁盘空间恢复',
+      stationRemoved: '站点已移除',
+    } as Record<string, string>,
+    resolveNote: '请填写处理情况（必填）：',
+    detail: {
+      expected: (names: string) => `应在岗：${names}`,
+      kioskOffline: '一体机离线',
+      backlog: (n: number) => `积压 ${n} 条`,
+    },
+    failed: (msg: string) => `操作失败：${msg}`,
+  },
+  common: {
+    none: '—',
+    error: (msg: string) => `出错了：${msg}`,
+    retry: '重试',
+  },
+  age: {
+    seconds: (s: number) => `${s} 秒前`,
+    minutes: (m: number) => `${m} 分钟前`,
+    hours: (h: number) => `${h} 小时前`,
+    days: (d: number) => `${d} 天前`,
+  },
+  duration: {
+    seconds: (s: number) => `${s} 秒`,
+    minutes: (m: number) => `${m} 分钟`,
+    hours: (h: number, m: number) => (m > 0 ? `${h} 小时 ${m} 分` : `${h} 小时`),
+    days: (d: number, h: number) => (h > 0 ? `${d} 天 ${h} 小时` : `${d} 天`),
+  },
+}
+
+/** A kind the dashboard has no label for is shown by its code. */
+export const alarmKindLabel = (kind: string): string => zh.alarms.kinds[kind] ?? kind
+
+export function deviceLabel(device: string): string {
+  if (device.startsWith('serial:')) return zh.serialDevice(device.slice('serial:'.length))
+  return zh.devices[device] ?? device
+}

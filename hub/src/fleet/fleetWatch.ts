@@ -1,0 +1,97 @@
+import type { Logger } from 'pino'
+import type { DeniedLogins } from '../broker/deniedLogins.js'
+import {
+  DEFAULT_FLEET_ALARM_RULES,
+  type FleetAlarmKind,
+  type FleetAlarmRules,
+  fleetConditions,
+  type OpenAlarm,
+  type StationHealth,
+  stepFleetAlarms,
+} from '../domain/fleetAlarms.js'
+import type { AlarmStore } from '../storage/alarmStore.js'
+
+export interface FleetWatchOptions extends FleetAlarmRules {
+  /** How often every station is looked at. */
+  checkEveryMs: number
+}
+
+export const DEFAULT_FLEET_WATCH: FleetWatchOptions = { ...DEFAULT_FLEET_ALARM_RULES, checkEveryMs: 15_000 }
+
+/**
+ * Looks at every station's health on a timer and keeps the fleet alarms (offline, clock
+ * skew, backlog age, device faults, denied logins, low disk) in step with it through the
+ * AlarmStore: raised once a condition has held long enough, cleared when it ends. The
+ * rules themselves are domain/fleetAlarms.ts.
+ */
+export class FleetWatch {
+  private readonly firstSeen = new Map<string, number>()
+  private timer: NodeJS.Timeout | undefined
+  private running: Promise<void> | undefined
+
+  constructor(
+    private readonly deps: {
+      stations: () => StationHealth[]
+      deniedLogins: DeniedLogins
+      alarms: AlarmStore
+      log: Logger
+      now: () => number
+    },
+    private readonly opts: FleetWatchOptions = DEFAULT_FLEET_WATCH,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.check(), this.opts.checkEveryMs).unref()
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer)
+    await this.running
+  }
+
+  /** One look at the fleet; a check still running is not started twice. */
+  check(): Promise<void> {
+    this.running ??= this.checkNow()
+      .catch((err: unknown) => this.deps.log.warn({ err }, 'fleet watch failed; next check retries'))
+      .finally(() => {
+        this.running = undefined
+      })
+    return this.running
+  }
+
+  private async checkNow(): Promise<void> {
+    const { alarms, log } = this.deps
+    const now = this.deps.now()
+    const stations = this.deps.stations()
+    const conditions = fleetConditions(
+      stations,
+      this.deps.deniedLogins.recent(),
+      this.firstSeen,
+      now,
+      this.opts,
+    )
+    const open = (await alarms.active())
+      .filter((a) => a.kind !== 'unmanned')
+      .map((a): OpenAlarm => ({ ...a, kind: a.kind as FleetAlarmKind }))
+    const resolved = await alarms.resolvedSince(now - this.opts.reraiseAfterResolveMs)
+    const ids = new Set(stations.map((s) => s.id))
+    for (const change of stepFleetAlarms(
+      conditions,
+      open,
+      resolved,
+      ids,
+      now,
+      this.opts.reraiseAfterResolveMs,
+    )) {
+      if (change.kind === 'clear') {
+        const { id, kind, stationId, subject } = change.alarm
+        await alarms.clear(id, now, change.reason)
+        log.info({ kind, stationId, subject, reason: change.reason }, 'alarm cleared')
+        continue
+      }
+      const c = change.condition
+      await alarms.raise(c.kind, c.stationId, now, c.detail, c.subject)
+      log.warn({ kind: c.kind, stationId: c.stationId, subject: c.subject, detail: c.detail }, 'alarm raised')
+    }
+  }
+}

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+/**
+ * `npm run screenshots:dashboard`: the operators' dashboard's main views at a control-centre
+ * 1440×900, as PNGs in docs/screenshots/dashboard-*.png. It runs `vite dev` of hub/dashboard
+ * against its fake hub (mode `fake`, as `npm run dev:fake -w hub/dashboard`): a synthetic
+ * district of 500 stations in 15 towns that keeps reporting. Needs `npm run build` once (the
+ * dashboard's types come from the hub's dist/) and Chromium (EJIA_CHROMIUM, default /usr/bin/chromium).
+ */
+import { mkdirSync } from 'node:fs'
+import { createServer as netServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+import { createServer } from 'vite'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const dashboard = `${root}hub/dashboard/`
+const out = `${root}docs/screenshots/`
+
+const port = await new Promise((resolve) => {
+  const s = netServer().listen(0, '127.0.0.1', () => {
+    const { port } = s.address()
+    s.close(() => resolve(port))
+  })
+})
+process.env.EJIA_FAKE_STATIONS ??= '500'
+const server = await createServer({
+  root: dashboard,
+  configFile: `${dashboard}vite.config.ts`,
+  mode: 'fake',
+  logLevel: 'warn',
+  server: { host: '127.0.0.1', port, strictPort: true, hmr: false, watch: null },
+})
+await server.listen()
+const base = `http://127.0.0.1:${port}`
+
+const browser = await chromium.launch({
+  executablePath: process.env.EJIA_CHROMIUM ?? '/usr/bin/chromium',
+  args: ['--no-sandbox'],
+})
+const page = await browser.newPage({
+  viewport: { width: 1440, height: 900 },
+  locale: 'zh-CN',
+  timezoneId: 'Asia/Shanghai',
+})
+const onPage = (name) => page.waitForFunction((n) => document.body.dataset.page === n, name)
+const shots = []
+const shot = async (name) => {
+  await page.waitForTimeout(300)
+  await page.screenshot({ path: `${out}dashboard-${name}.png` })
+  shots.push(`docs/screenshots/dashboard-${name}.png`)
+}
+mkdirSync(out, { recursive: true })
+
+try {
+  await page.goto(base)
+  await onPage('login')
+  await page.fill('input[name="username"]', 'admin')
+  await page.fill('input[name="password"]', 'wrong')
+  await page.click('button[type="submit"]')
+  await page.getByTestId('login-error').waitFor()
+  await shot('login')
+
+  await page.fill('input[name="password"]', 'a-long-password')
+  await page.click('button[type="submit"]')
+  await onPage('fleet')
+  await page.locator('[data-testid="station-row"]').first().waitFor()
+  await shot('fleet')
+
+  await page.getByTestId('summary-offline').click()
+  await page.getByTestId('status-legend').locator('summary').click()
+  await shot('fleet-offline')
+  await page.getByTestId('status-legend').locator('summary').click()
+  await page.getByTestId('summary-total').click()
+
+  await page.getByTestId('nav-duty').click()
+  await onPage('duty')
+  await page.locator('[data-testid="duty-row"]').first().waitFor()
+  await shot('duty')
+
+  await page.getByTestId('nav-alarms').click()
+  await onPage('alarms')
+  await page.locator('[data-testid="alarm-row"]').first().waitFor()
+  await page.locator('[data-testid="alarm-ack"]').first().click()
+  await page.locator('[data-testid="alarm-acked"]').first().waitFor()
+  await shot('alarms')
+} finally {
+  await browser.close()
+  await server.close()
+}
+console.log(JSON.stringify({ screenshots: shots }, null, 2))
