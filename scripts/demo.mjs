@@ -273,7 +273,7 @@ ejia demo — 青山区, 15 towns, 517 village stations (up in ${((Date.now() - 
   PIN sign-in at the kiosk (keypad, or POST ${kiosk.localApi}/api/signin/pin {personId, pin}):
     ${pins}
 
-  Hub login (dashboard and API): ${admin.username} / ${admin.password}
+  Operators' dashboard:            ${api}/   (log in as ${admin.username} / ${admin.password})
   The hub API answers operators only: log in (POST ${api}/api/auth/login), or send the demo's token:
     curl -H 'Authorization: Bearer ${admin.token}' ${api}/api/stations
 
