@@ -313,8 +313,11 @@ describe.skipIf(!haveBrowser)('kiosk UI on vite dev with the fake agent', () => 
     await typeKeys(page, '2580')
     await page.click('[data-key="ok"]')
     await testId('admin-devices').waitFor()
-    expect(await testId('admin-devices').textContent()).toContain('noData: no frames for 10 minutes')
-    expect(await testId('admin-versions').textContent()).toContain('名册 17')
+    // the admin screen asks for the readers as it opens: their faults arrive a moment later
+    await expect
+      .poll(() => testId('admin-devices').textContent())
+      .toContain('noData: no frames for 10 minutes')
+    await expect.poll(() => testId('admin-versions').textContent()).toContain('名册 17')
     await rules()
   })
 
