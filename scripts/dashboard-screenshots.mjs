@@ -83,6 +83,48 @@ try {
   await page.locator('[data-testid="alarm-ack"]').first().click()
   await page.locator('[data-testid="alarm-acked"]').first().waitFor()
   await shot('alarms')
+
+  // 记录: a person's check-ins and punches, then an activity's full record
+  await page.getByTestId('nav-records').click()
+  await onPage('records')
+  await page.locator('[data-testid="event-row"]').first().waitFor()
+  await page.getByTestId('records-person').fill('339901001001-c001')
+  await page.getByTestId('records-search').click()
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('[data-testid="event-row"]')].every(
+      (r) => r.getAttribute('data-person') === '339901001001-c001',
+    ),
+  )
+  await page.getByTestId('records-person').fill('')
+  await page.getByTestId('records-tab-events').click()
+  await page.getByTestId('records-person').fill('339901001001-m001')
+  await page.getByTestId('records-search').click()
+  await page.locator('[data-testid="event-row"][data-person="339901001001-m001"]').first().waitFor()
+  await shot('records')
+  await page.getByTestId('records-person').fill('')
+  await page.getByTestId('records-tab-activities').click()
+  await page.getByTestId('records-search').click()
+  await page.locator('[data-testid="activity-row"]').first().waitFor()
+  // one with its photo and nothing to inspect
+  await page
+    .locator('[data-testid="activity-row"]')
+    .filter({ hasNot: page.locator('.chip') })
+    .first()
+    .click()
+  await page.getByTestId('activity-record').waitFor()
+  await page.locator('[data-testid="photo"] img').first().waitFor()
+  await shot('activity')
+
+  // 统计: duty compliance per town, with provisional rows
+  await page.getByTestId('nav-stats').click()
+  await onPage('stats')
+  await page.locator('[data-testid="stats-row"]').first().waitFor()
+  await shot('stats')
+
+  await page.getByTestId('nav-audit').click()
+  await onPage('audit')
+  await page.locator('[data-testid="audit-row"]').first().waitFor()
+  await shot('audit')
 } finally {
   await browser.close()
   await server.close()

@@ -7,11 +7,13 @@ import { SqliteJournal } from './adapters/sqlite/sqliteJournal.js'
 import { SqliteRoster } from './adapters/sqlite/sqliteRoster.js'
 import { diskSpaceOf } from './adapters/system/diskSpace.js'
 import { systemClock } from './adapters/system/systemClock.js'
-import { type Agent, startAgent } from './app/agent.js'
+import { type Agent, type ControlHandlers, startAgent } from './app/agent.js'
 import { FaultBoard } from './app/faults.js'
+import type { RemoteControl } from './app/remoteControl.js'
 import { startDevices } from './composition/devices.js'
 import { loadFace, startFace } from './composition/face.js'
 import { startPhotos } from './composition/photos.js'
+import { type EdgeRun, supervise } from './composition/supervisor.js'
 import type { Clock } from './ports/clock.js'
 import { AGENT_VERSION } from './version.js'
 
@@ -24,17 +26,38 @@ export interface EdgeOptions {
 }
 
 export interface EdgeHandle {
-  agent: Agent
-  /** Base URL of the local API, when it runs. */
-  localApiUrl?: string
+  /** The agent running now: a remote config or `restartAgent` restarts it in-process. */
+  readonly agent: Agent
+  /** Base URL of the local API, when it runs; the same across restarts. */
+  readonly localApiUrl?: string
+  /** Remote config and commands from the hub (docs/OPERATIONS.md, "Remote config and commands"). */
+  readonly remote: RemoteControl<StationConfig>
   stop(): Promise<void>
 }
 
 export const JOURNAL_FILE = 'journal.db'
 export const ROSTER_FILE = 'roster.db'
 
-/** The composition root: builds the adapters a config names and wires them to the agent. */
+/**
+ * Starts the kiosk on its provisioned config with the hub's remote settings over it
+ * (`<dataDir>/remote-settings.json`), and restarts it in-process when they change.
+ */
 export async function startEdge(config: StationConfig, opts: EdgeOptions): Promise<EdgeHandle> {
+  const supervised = await supervise(config, opts, (effective, control) => runEdge(effective, opts, control))
+  return {
+    get agent() {
+      return supervised.run.agent
+    },
+    get localApiUrl() {
+      return supervised.run.localApiUrl
+    },
+    remote: supervised.remote,
+    stop: () => supervised.stop(),
+  }
+}
+
+/** The composition root: builds the adapters a config names and wires them to the agent. */
+async function runEdge(config: StationConfig, opts: EdgeOptions, control: ControlHandlers): Promise<EdgeRun> {
   const { log } = opts
   const clock = opts.clock ?? systemClock
   const stationId = config.station.id
@@ -63,6 +86,7 @@ export async function startEdge(config: StationConfig, opts: EdgeOptions): Promi
       log: log.child({ name: 'edge:agent' }),
       ...(replica ? { roster: replica } : {}),
       diskSpace: diskSpaceOf(config.dataDir),
+      control,
     },
     {
       batchMaxEvents: config.uplink.batchMaxEvents,

@@ -37,6 +37,9 @@ describe('hub ingest, ACLs and API', () => {
 
     const ledger = await get(`/api/events?station=${a.station.id}`)
     expect(ledger.events.map((e: { seq: number }) => e.seq)).toEqual([1, 2])
+    // by person: the events whose body names them (checkinEvent's person of seq n is p-n)
+    const ofPerson = await get('/api/events?person=p-2')
+    expect(ofPerson.events.map((e: { seq: number }) => e.seq)).toEqual([2])
     const station = await get(`/api/stations/${a.station.id}`)
     expect(station).toMatchObject({ status: 'online', ledger: { events: 2, seqMax: 2, missing: 0 } })
     expect(await ingestStats()).toMatchObject({ accepted: 2, duplicates: 2 })

@@ -11,6 +11,7 @@ import { StationAuth } from './broker/stationAuth.js'
 import { Fleet } from './fleet/fleet.js'
 import { DEFAULT_FLEET_WATCH, FleetWatch, type FleetWatchOptions } from './fleet/fleetWatch.js'
 import { RosterSync, type RosterSyncOptions } from './fleet/rosterSync.js'
+import { StationControl } from './fleet/stationControl.js'
 import { createApi } from './http/api.js'
 import { HubMetrics } from './http/metrics.js'
 import { Counters } from './ingest/counters.js'
@@ -21,6 +22,7 @@ import { WorkStats } from './stats/workStats.js'
 import { FilePhotoStore } from './storage/files/filePhotoStore.js'
 import type { OperatorStore } from './storage/operatorStore.js'
 import { SqliteAlarmStore } from './storage/sqlite/sqliteAlarmStore.js'
+import { SqliteControlStore } from './storage/sqlite/sqliteControlStore.js'
 import { SqliteOperatorStore } from './storage/sqlite/sqliteOperatorStore.js'
 import { SqliteStorage } from './storage/sqlite/sqliteStorage.js'
 import { SqliteWorkStore } from './storage/sqlite/sqliteWorkStore.js'
@@ -112,13 +114,17 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
     onCommit: (events, seconds, ok) => metrics.observeCommit(events, seconds, ok),
   })
   let rosterSync: RosterSync | undefined
+  let stationControl: StationControl | undefined
   const fleet = new Fleet({
     storage,
     counters,
     log: log.child({ name: 'hub:fleet' }),
     now,
     onRejects,
-    onHeartbeat: (stationId, hb) => rosterSync?.onHeartbeat(stationId, hb.versions.roster),
+    onHeartbeat: (stationId, hb) => {
+      rosterSync?.onHeartbeat(stationId, hb.versions.roster)
+      stationControl?.onHeartbeat(stationId, hb)
+    },
   })
   await fleet.load()
   // one set of station logins, for MQTT and for photo uploads over HTTP
@@ -143,6 +149,19 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
   await broker.bus.subscribe(allStationsFilter('events'), (t, p) => ingest.handle(t, p))
   await broker.bus.subscribe(allStationsFilter('status'), (t, p) => fleet.handleStatus(t, p))
   await broker.bus.subscribe(allStationsFilter('heartbeat'), (t, p) => fleet.handleHeartbeat(t, p))
+  // remote config and commands: kiosks' answers, and every desired config retained again
+  const controlStore = new SqliteControlStore(storage.db)
+  const control = new StationControl({
+    store: controlStore,
+    bus: broker.bus,
+    counters,
+    log: log.child({ name: 'hub:control' }),
+    now,
+  })
+  stationControl = control
+  await broker.bus.subscribe(allStationsFilter('configState'), (t, p) => control.handleConfigState(t, p))
+  await broker.bus.subscribe(allStationsFilter('commandResult'), (t, p) => control.handleCommandResult(t, p))
+  await control.republish()
   const mqttPort = await broker.listen(opts.mqttHost, opts.mqttPort)
 
   const work = new SqliteWorkStore(storage.db, now)
@@ -218,6 +237,8 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
       ...(opts.secureCookies === undefined ? {} : { secureCookies: opts.secureCookies }),
       metrics,
       metricsPublic: opts.metricsPublic ?? false,
+      control,
+      controlStore,
     },
     log.child({ name: 'hub:http' }),
   )

@@ -11,7 +11,11 @@ describe('AsyncAPI document', () => {
     expect(doc.channels.events?.address).toBe('ejia/v1/station/{stationId}/events')
     expect(Object.keys(doc.operations).sort()).toEqual([
       'receiveAck',
+      'receiveCommand',
+      'receiveConfig',
       'receiveRoster',
+      'sendCommandResult',
+      'sendConfigState',
       'sendEvents',
       'sendHeartbeat',
       'sendStatus',

@@ -1,5 +1,6 @@
 export * from './asyncapi.js'
 export * from './codec.js'
+export * from './control.js'
 export * from './errors.js'
 export * from './event.js'
 export * from './events/index.js'

@@ -1,4 +1,5 @@
 import type { TSchema } from 'typebox'
+import { Command, CommandResult, ConfigPush, ConfigState } from './control.js'
 import { CommitAck, EventBatch, EventBatchDoc, Heartbeat, Status } from './messages.js'
 import { RosterUpdate } from './roster.js'
 
@@ -56,6 +57,44 @@ export const channels = {
     schema: Status,
     docSchema: Status,
     summary: 'Availability, retained; set to offline by the last will when the link dies',
+  },
+  config: {
+    message: 'ConfigPush',
+    direction: 'down',
+    qos: 1,
+    retain: true,
+    schema: ConfigPush,
+    docSchema: ConfigPush,
+    summary:
+      "The station's desired remote settings, versioned and retained, so a kiosk that was offline gets the latest on reconnect",
+  },
+  configState: {
+    message: 'ConfigState',
+    direction: 'up',
+    qos: 1,
+    retain: true,
+    schema: ConfigState,
+    docSchema: ConfigState,
+    summary: 'What the kiosk made of the latest config: applied, or rejected with every problem found',
+  },
+  command: {
+    message: 'Command',
+    direction: 'down',
+    qos: 1,
+    retain: false,
+    schema: Command,
+    docSchema: Command,
+    summary:
+      'A request to one kiosk (restartAgent, resyncRoster, reupload, rotateCredentials), named by a commandId',
+  },
+  commandResult: {
+    message: 'CommandResult',
+    direction: 'up',
+    qos: 1,
+    retain: false,
+    schema: CommandResult,
+    docSchema: CommandResult,
+    summary: 'The kiosk answers a command: accepted at once, then succeeded, failed, rejected or expired',
   },
 } as const satisfies Record<
   string,

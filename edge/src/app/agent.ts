@@ -1,10 +1,26 @@
-import type { CommitAck, Heartbeat } from '@ejia/protocol'
+import { CodedError } from '@ejia/platform'
+import type { Command, CommitAck, ConfigPush, Heartbeat } from '@ejia/protocol'
 import type { Logger } from 'pino'
 import type { Clock, TimerHandle } from '../ports/clock.js'
 import type { DiskSpace } from '../ports/diskSpace.js'
 import type { Journal } from '../ports/journal.js'
 import type { RosterReplica } from '../ports/roster.js'
 import type { Uplink } from '../ports/uplink.js'
+
+/** What the remote control (app/remoteControl.ts) hears from the agent's uplink. */
+export interface ControlHandlers {
+  /** Connected: the uplink to answer on until the next `onDisconnect`. */
+  onConnect(link: Pick<Uplink, 'publishConfigState' | 'publishCommandResult'>): void
+  onDisconnect(): void
+  onConfig(push: ConfigPush): void
+  onCommand(command: Command): void
+}
+
+export class AgentError extends CodedError<'noReplica' | 'rosterTimeout'> {}
+
+/** How long a resync waits for the hub's full roster. */
+const RESYNC_TIMEOUT_MS = 120_000
+
 import { FaultBoard } from './faults.js'
 import { buildHeartbeat, HeartbeatSender, type Versions } from './heartbeat.js'
 import { type OutboxStats, OutboxSync, type OutboxSyncOptions } from './outboxSync.js'
@@ -31,6 +47,10 @@ export interface Agent {
   /** What is wrong right now, by device; heartbeats carry it to the hub. */
   faults: FaultBoard
   status(): Promise<AgentStatus>
+  /** Sends the journalled events from `fromSeq` on again; resolves with how many were queued. */
+  reupload(fromSeq: number): Promise<number>
+  /** Drops the roster version held and waits for the hub's full roster. */
+  resyncRoster(): Promise<{ version: number; people: number }>
   /** Stops sending, announces the shutdown and closes the journal cleanly. */
   stop(): Promise<void>
 }
@@ -52,6 +72,8 @@ export async function startAgent(
     roster?: RosterReplica
     /** Free space of the data directory, reported in each heartbeat. */
     diskSpace?: () => Promise<DiskSpace | undefined>
+    /** Remote config and commands from the hub, when something handles them. */
+    control?: ControlHandlers
   },
   opts: AgentOptions,
 ): Promise<Agent> {
@@ -71,6 +93,7 @@ export async function startAgent(
   }
   const heartbeat = new HeartbeatSender({ ...healthDeps, uplink, log })
   const record = createRecordEvent({ journal, clock, faults, onRecorded: () => outbox.kick() })
+  const fullRosterWaiters = new Set<(got: { version: number; people: number }) => void>()
 
   const previousShutdown = journal.previousRunUnclean
     ? 'unclean'
@@ -90,10 +113,12 @@ export async function startAgent(
     onConnect: () => {
       outbox.onConnect()
       heartbeat.onConnect()
+      deps.control?.onConnect(uplink)
     },
     onDisconnect: (reason) => {
       outbox.onDisconnect()
       heartbeat.stop()
+      deps.control?.onDisconnect()
       log.info({ reason }, 'disconnected from hub; recording continues offline')
     },
     onAck: (ack: CommitAck) => {
@@ -110,6 +135,8 @@ export async function startAgent(
             log.info({ version: update.version, people: roster.size }, 'roster updated from the hub')
             // the next heartbeat tells the hub it arrived, so it stops resending
             heartbeat.sendNow()
+            if (update.full)
+              for (const w of fullRosterWaiters) w({ version: update.version, people: roster.size })
           }
         },
         (err: unknown) => {
@@ -118,6 +145,8 @@ export async function startAgent(
         },
       )
     },
+    onConfig: (push) => deps.control?.onConfig(push),
+    onCommand: (command) => deps.control?.onCommand(command),
   })
 
   const prune = async () => {
@@ -139,6 +168,38 @@ export async function startAgent(
         health: await buildHeartbeat(healthDeps),
         outbox: outbox.stats(),
       }
+    },
+    async reupload(fromSeq) {
+      const { requeued } = await journal.requeue(fromSeq)
+      log.info({ fromSeq, requeued }, 'events queued to send again')
+      outbox.resendAll()
+      return requeued
+    },
+    async resyncRoster() {
+      const roster = deps.roster
+      if (!roster)
+        throw new AgentError('noReplica', 'this kiosk reads its roster from a file, not from the hub')
+      await roster.forget()
+      const got = new Promise<{ version: number; people: number }>((resolve, reject) => {
+        const done = (v: { version: number; people: number }) => {
+          clock.clear(timer)
+          fullRosterWaiters.delete(done)
+          resolve(v)
+        }
+        const timer = clock.setTimeout(() => {
+          fullRosterWaiters.delete(done)
+          reject(
+            new AgentError(
+              'rosterTimeout',
+              `no full roster from the hub within ${RESYNC_TIMEOUT_MS / 1000} s`,
+            ),
+          )
+        }, RESYNC_TIMEOUT_MS)
+        fullRosterWaiters.add(done)
+      })
+      // the heartbeat now reports version 0, which the hub answers with a full roster
+      heartbeat.sendNow()
+      return got
     },
     async stop() {
       clock.clear(pruneTimer)

@@ -100,6 +100,13 @@ export class OutboxSync {
     this.kick()
   }
 
+  /** Events were made unacknowledged again (a reupload): go back to the oldest and send. */
+  resendAll(): void {
+    this.dropInFlight()
+    this.needsReset = true
+    this.kick()
+  }
+
   stats(): OutboxStats {
     return { inFlightBatches: this.inFlight.size, ...this.counters }
   }

@@ -73,6 +73,24 @@ export function describeJournal(name: string, open: () => Promise<Journal>): voi
       expect((await journal.pending({ afterSeq: 0, limit: 10 })).map((e) => e.seq)).toEqual([2, 3])
     })
 
+    it('requeues acknowledged events from a sequence number, keeps dead letters dead, refuses a pruned start', async () => {
+      journal = await open()
+      const events = []
+      for (let i = 1; i <= 5; i++) events.push(await journal.append(entry(i)))
+      const [e1, e2, e3, e4] = events.map((e) => e.id) as [string, string, string, string]
+      await journal.markAcked([e1, e2, e3], 1)
+      await journal.markRejected([{ id: e4, code: 'schema', message: 'bad' }], 1)
+      // 3 is acknowledged and comes back, 4 is a dead letter, 5 was never sent
+      expect(await journal.requeue(2)).toEqual({ requeued: 2 })
+      expect((await journal.pending({ afterSeq: 0, limit: 10 })).map((e) => e.seq)).toEqual([2, 3, 5])
+      expect(await journal.requeue(99)).toEqual({ requeued: 0 })
+      await journal.markAcked([e2, e3], 2)
+      await journal.markAcked([e1], 2)
+      expect(await journal.prune(Date.UTC(2026, 10, 25, 1, 0, 2))).toBe(1)
+      await expect(journal.requeue(1)).rejects.toMatchObject({ code: 'pruned' })
+      expect(await journal.requeue(2)).toEqual({ requeued: 2 })
+    })
+
     it('finds the latest event of a type about a person', async () => {
       journal = await open()
       const punch = (personId: string, direction: string, i: number) =>

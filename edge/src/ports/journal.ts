@@ -48,6 +48,12 @@ export interface Journal {
   since(type: EventType, fromTime: string, limit: number): Promise<Event[]>
   backlog(): Promise<BacklogStats>
   lastSeq(): Promise<number>
+  /**
+   * Makes the acknowledged events from `fromSeq` on unacknowledged again, so the outbox
+   * sends them again (the hub answers `duplicate`); dead letters stay dead. Refuses with
+   * `pruned` when events from `fromSeq` were already deleted by retention.
+   */
+  requeue(fromSeq: number): Promise<{ requeued: number }>
   /** Deletes acknowledged events journalled before `before` (ms); returns how many. */
   prune(before: number): Promise<number>
   close(): Promise<void>

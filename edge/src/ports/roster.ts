@@ -22,6 +22,11 @@ export interface RosterReplica extends Roster {
   /** The hub's roster version this kiosk holds; 0 before the first sync. */
   readonly syncedVersion: number
   receive(part: RosterUpdate): Promise<'staged' | 'applied' | 'stale'>
+  /**
+   * Forgets which hub version it holds (reports 0), so the hub sends a full roster. The
+   * people stay in force until that full roster replaces them.
+   */
+  forget(): Promise<void>
   study(personId: string): StudyStanding | undefined
   /** The station's rota versions (from the one in force yesterday on), as the hub last sent them. */
   rotas(): readonly DutyRota[]

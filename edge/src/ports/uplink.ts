@@ -1,5 +1,14 @@
 import { CodedError } from '@ejia/platform'
-import type { CommitAck, EventBatch, Heartbeat, RosterUpdate } from '@ejia/protocol'
+import type {
+  Command,
+  CommandResult,
+  CommitAck,
+  ConfigPush,
+  ConfigState,
+  EventBatch,
+  Heartbeat,
+  RosterUpdate,
+} from '@ejia/protocol'
 
 export interface UplinkHandlers {
   onConnect(): void
@@ -9,6 +18,10 @@ export interface UplinkHandlers {
   onFault(fault: { code: string; message: string } | undefined): void
   /** One part of a roster update from the hub. */
   onRoster?(update: RosterUpdate): void
+  /** The hub's desired remote settings (retained: again on every connect). */
+  onConfig?(push: ConfigPush): void
+  /** A command from the hub. */
+  onCommand?(command: Command): void
 }
 
 /**
@@ -22,6 +35,10 @@ export interface Uplink {
   /** Rejects with UplinkError('notConnected') rather than queue while offline. */
   publishEvents(batch: EventBatch): Promise<void>
   publishHeartbeat(heartbeat: Heartbeat): Promise<void>
+  /** Retained, QoS 1: what the kiosk made of the latest config push. */
+  publishConfigState(state: ConfigState): Promise<void>
+  /** QoS 1: an answer to a command. */
+  publishCommandResult(result: CommandResult): Promise<void>
   /** Announces a clean shutdown (retained status) and disconnects. */
   close(): Promise<void>
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Plugin } from 'vite'
 import type { AlarmView, StationView } from '../src/api/types.js'
+import { fakeRecordRoutes } from './fakeRecords.js'
 import { prng, syntheticDistrict } from './syntheticFleet.js'
 
 const KEEP_ALIVE_MS = 15_000
@@ -17,7 +18,8 @@ const CSRF = 'fake-csrf'
 /**
  * An in-memory hub for `vite dev`: the routes the dashboard calls, over a synthetic district
  * that keeps reporting (a heartbeat from one station in thirty every second, now and then a
- * station dropping off). Login takes any password but `wrong` (401) and the user `locked` (429).
+ * station dropping off), and its records, figures and audit trail (dev/fakeRecords.ts).
+ * Login takes any password but `wrong` (401) and the user `locked` (429).
  */
 export function fakeHub(opts: { stations: number }): Plugin {
   return {
@@ -25,6 +27,7 @@ export function fakeHub(opts: { stations: number }): Plugin {
     configureServer(server) {
       const district = syntheticDistrict(opts.stations, Date.now())
       const byId = new Map(district.stations.map((s) => [s.id, s]))
+      const records = fakeRecordRoutes(district.stations, district.people)
       const streams = new Set<ServerResponse>()
       const rnd = prng(11)
       let alarms: AlarmView[] = district.alarms
@@ -113,7 +116,14 @@ export function fakeHub(opts: { stations: number }): Plugin {
             stations: district.duty,
             unmanned: district.duty.filter((d) => d.unmanned).map((d) => d.stationId),
           })
-        if (path === '/api/people') return json(res, 200, { people: district.people })
+        if (path === '/api/people') return json(res, 200, { people: records.people })
+        const answer = req.method === 'GET' ? records.answer(path, url.searchParams) : null
+        if (answer) {
+          if (!answer.type) return json(res, answer.status, answer.body)
+          res.statusCode = answer.status
+          res.setHeader('content-type', answer.type)
+          return res.end(answer.body as string)
+        }
         if (path === '/api/alarms') {
           const active = url.searchParams.get('active') === 'true'
           return json(res, 200, { alarms: alarms.filter((a) => !active || a.clearedAt === null) })

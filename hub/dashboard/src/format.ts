@@ -39,3 +39,9 @@ export function dateTime(iso: string | null): string {
     hour12: false,
   })
 }
+
+/** A rate 0..1 as "87.5%"; a missing one as a dash. */
+export function percent(rate: number | null | undefined): string {
+  if (rate === null || rate === undefined) return zh.common.none
+  return `${Math.round(rate * 1000) / 10}%`
+}

@@ -2,12 +2,15 @@ import { render } from 'preact'
 import { ApiError, createApiClient } from './api/client.js'
 import type { AlarmView, DutyNowRow, Operator } from './api/types.js'
 import { Header } from './components/Header.js'
-import { type Dashboard, DashboardContext, useDashboard } from './context.js'
+import { type Dashboard, DashboardContext } from './context.js'
 import { Alarms } from './pages/Alarms/index.js'
+import { Audit } from './pages/Audit/index.js'
 import { Duty } from './pages/Duty/index.js'
 import { Fleet } from './pages/Fleet/index.js'
 import { Login } from './pages/Login/index.js'
-import { createRouter } from './router.js'
+import { Records } from './pages/Records/index.js'
+import { Stats } from './pages/Stats/index.js'
+import { createRouter, mayOpen, type RouteName } from './router.js'
 import { createAppState } from './state.js'
 import { startFleetStream } from './transport/fleetStream.js'
 import './style.css'
@@ -96,21 +99,33 @@ async function checkLogin() {
   }
 }
 
+/** The page to show: a bookmark to a page above the operator's tier lands on the fleet (the API refuses it too). */
+function pageName(): RouteName {
+  const op = state.operator.value
+  return op && !mayOpen(op, router.route.value) ? 'fleet' : router.route.value
+}
+
 function CurrentPage() {
-  switch (useDashboard().router.route.value) {
+  switch (pageName()) {
     case 'fleet':
       return <Fleet />
     case 'duty':
       return <Duty />
     case 'alarms':
       return <Alarms />
+    case 'records':
+      return <Records />
+    case 'stats':
+      return <Stats />
+    case 'audit':
+      return <Audit />
   }
 }
 
 function App() {
   const op = state.operator.value
   // the page name on <body> lets tests and screenshots wait for a page without knowing its markup
-  document.body.dataset.page = !state.checked.value ? 'loading' : op ? router.route.value : 'login'
+  document.body.dataset.page = !state.checked.value ? 'loading' : op ? pageName() : 'login'
   if (!state.checked.value) return null
   return (
     <DashboardContext.Provider value={dashboard}>

@@ -7,10 +7,12 @@ import { type Accounts, AuthError } from '../auth/accounts.js'
 import { ScopeError } from '../auth/scope.js'
 import type { StationAuth } from '../broker/stationAuth.js'
 import type { Fleet } from '../fleet/fleet.js'
+import type { StationControl } from '../fleet/stationControl.js'
 import type { Counters } from '../ingest/counters.js'
 import type { GroupCommitter } from '../ingest/groupCommitter.js'
 import type { WorkStats } from '../stats/workStats.js'
 import type { AlarmStore } from '../storage/alarmStore.js'
+import type { ControlStore } from '../storage/controlStore.js'
 import { OperatorError, type OperatorStore } from '../storage/operatorStore.js'
 import { PhotoError, type PhotoStore } from '../storage/photoStore.js'
 import type { Storage } from '../storage/storage.js'
@@ -21,6 +23,7 @@ import type { HubMetrics } from './metrics.js'
 import { activityRoutes } from './routes/activities.js'
 import { alarmRoutes } from './routes/alarms.js'
 import { authRoutes } from './routes/auth.js'
+import { controlRoutes } from './routes/control.js'
 import { dutyRoutes } from './routes/duty.js'
 import { eventRoutes } from './routes/events.js'
 import { fleetStreamRoutes } from './routes/fleetStream.js'
@@ -59,6 +62,9 @@ export interface ApiDeps {
   /** Prometheus metrics at GET /metrics; open without a token when `metricsPublic`. */
   metrics?: HubMetrics
   metricsPublic?: boolean
+  /** Remote config and commands to kiosks, and what they answered. */
+  control: StationControl
+  controlStore: ControlStore
   /** The built dashboard to serve at `/` (default hub/dashboard/dist); null serves none. */
   dashboardDir?: string | null
 }
@@ -105,6 +111,7 @@ export async function createApi(deps: ApiDeps, log: Logger) {
     alarmRoutes,
     metricsRoutes,
     fleetStreamRoutes,
+    controlRoutes,
   ]
   for (const r of routes) r(app, full)
   // refusals of the work rules carry their code and every problem; anything else stays Fastify's

@@ -184,6 +184,8 @@ describe('operators and their scopes, route by route', () => {
       ['/api/stations/:id', `/api/stations/${b1}`],
       ['/api/events', `/api/events?station=${b1}`],
       ['/api/events', `/api/events?town=${townB}`],
+      // a person filter narrows within the scope, never past it
+      ['/api/events', `/api/events?person=${person(b1)}&station=${b1}`],
       ['/api/people', `/api/people?station=${b1}`],
       ['/api/people/export.csv', `/api/people/export.csv?town=${townB}`],
       ['/api/duty/corrections', `/api/duty/corrections?station=${b1}`],
@@ -474,6 +476,58 @@ describe('operators and their scopes, route by route', () => {
     expect(mine.stations.map((s) => s.id).sort()).toEqual(ids.filter((id) => townOf.get(id) === townA).sort())
     expect((await snapshot(cadre)).stations.map((s) => s.id)).toEqual([a1])
     expect((await snapshot(admin)).stations.length).toBe(ids.length)
+  })
+
+  it('lets a town operator configure and command their town only, and a cadre read their station', async () => {
+    const config = route('/api/config')
+    const commands = route('/api/commands')
+    const settings = { uplink: { heartbeatIntervalS: 60 } }
+    // another town's station, the other town, or every station: not a town operator's
+    for (const target of [{ station: b1 }, { town: townB }, { all: true }]) {
+      const pushed = await config.as(townOp, 'PUT', '/api/config', { target, settings })
+      expect(pushed.status, JSON.stringify(target)).toBe(403)
+      const sent = await commands.as(townOp, 'POST', '/api/commands', { target, name: 'resyncRoster' })
+      expect(sent.status, JSON.stringify(target)).toBe(403)
+    }
+    // a cadre reads, never pushes nor commands, even their own station
+    expect((await config.as(cadre, 'PUT', '/api/config', { target: { station: a1 }, settings })).status).toBe(
+      403,
+    )
+    expect(
+      (await commands.as(cadre, 'POST', '/api/commands', { target: { station: a1 }, name: 'restartAgent' }))
+        .status,
+    ).toBe(403)
+    // their own town they may: one version and one command per station of it
+    const pushed = await config.as(townOp, 'PUT', '/api/config', { target: { town: townA }, settings })
+    expect(pushed.status).toBe(200)
+    expect(pushed.body.pushed.map((p: { stationId: string }) => townOf.get(p.stationId))).toEqual([
+      townA,
+      townA,
+    ])
+    const sent = await commands.as(townOp, 'POST', '/api/commands', {
+      target: { station: a2 },
+      name: 'resyncRoster',
+    })
+    expect(sent.status).toBe(201)
+    // the district reaches everything
+    expect(
+      (await config.as(admin, 'PUT', '/api/config', { target: { all: true }, settings })).body.pushed,
+    ).toHaveLength(ids.length)
+    // reads are narrowed to the scope, and a filter beyond it refused
+    const mine = (await config.as(townOp, 'GET', '/api/config')).body.stations
+    expect(stationsIn(mine)).toEqual(new Set([townA]))
+    expect((await config.as(townOp, 'GET', `/api/config?town=${townB}`)).status).toBe(403)
+    expect(
+      (await config.as(cadre, 'GET', '/api/config')).body.stations.map(
+        (s: { stationId: string }) => s.stationId,
+      ),
+    ).toEqual([a1])
+    expect((await config.as(cadre, 'GET', `/api/config?station=${a2}`)).status).toBe(403)
+    expect(stationsIn((await commands.as(townOp, 'GET', '/api/commands')).body.commands)).toEqual(
+      new Set([townA]),
+    )
+    expect((await commands.as(townOp, 'GET', `/api/commands?station=${b1}`)).status).toBe(403)
+    expect((await commands.as(cadre, 'GET', '/api/commands')).body.commands).toEqual([])
   })
 
   it('covers every route of the API document', async () => {

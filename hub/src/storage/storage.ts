@@ -19,6 +19,8 @@ export interface EventQuery {
   /** The events of the stations of one town. */
   townCode?: string
   type?: string
+  /** The events of one person: those whose body names them (`body.personId`). */
+  personId?: string
   /** Device time lower bound, inclusive (RFC 3339). */
   since?: string
   /** Device time upper bound, exclusive (RFC 3339). */

@@ -1,4 +1,4 @@
-import type { CommitAck, EventBatch, Heartbeat } from '@ejia/protocol'
+import type { CommandResult, CommitAck, ConfigState, EventBatch, Heartbeat } from '@ejia/protocol'
 import { type Uplink, UplinkError, type UplinkHandlers } from '../../ports/uplink.js'
 
 /** An uplink with the hub played by the test: it sees every batch and decides the acks. */
@@ -6,6 +6,8 @@ export class FakeUplink implements Uplink {
   connected = false
   readonly batches: EventBatch[] = []
   readonly heartbeats: Heartbeat[] = []
+  readonly configStates: ConfigState[] = []
+  readonly commandResults: CommandResult[] = []
   private handlers: UplinkHandlers | undefined
 
   start(handlers: UplinkHandlers): void {
@@ -45,6 +47,16 @@ export class FakeUplink implements Uplink {
   async publishHeartbeat(heartbeat: Heartbeat): Promise<void> {
     if (!this.connected) throw new UplinkError('notConnected', 'not connected')
     this.heartbeats.push(heartbeat)
+  }
+
+  async publishConfigState(state: ConfigState): Promise<void> {
+    if (!this.connected) throw new UplinkError('notConnected', 'not connected')
+    this.configStates.push(state)
+  }
+
+  async publishCommandResult(result: CommandResult): Promise<void> {
+    if (!this.connected) throw new UplinkError('notConnected', 'not connected')
+    this.commandResults.push(result)
   }
 
   async close(): Promise<void> {

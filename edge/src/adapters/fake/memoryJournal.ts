@@ -86,6 +86,21 @@ export class MemoryJournal implements Journal {
     return this.seq
   }
 
+  async requeue(fromSeq: number): Promise<{ requeued: number }> {
+    const first = this.rows[0]?.event.seq
+    if (fromSeq <= this.seq && (first === undefined || first > fromSeq)) {
+      throw Object.assign(new Error(`events from seq ${fromSeq} were pruned`), { code: 'pruned' })
+    }
+    let requeued = 0
+    for (const r of this.rows) {
+      if (r.event.seq >= fromSeq && r.ackedAt !== undefined && !r.rejected) {
+        r.ackedAt = undefined
+        requeued++
+      }
+    }
+    return { requeued }
+  }
+
   async prune(before: number): Promise<number> {
     const keep = this.rows.filter((r) => r.ackedAt === undefined || r.rejected || r.recordedAt >= before)
     const removed = this.rows.length - keep.length

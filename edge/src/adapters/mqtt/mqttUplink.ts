@@ -1,5 +1,13 @@
 import { setTimeout as delay } from 'node:timers/promises'
-import { codecs, type EventBatch, type Heartbeat, type Status, stationTopic } from '@ejia/protocol'
+import {
+  type CommandResult,
+  type ConfigState,
+  codecs,
+  type EventBatch,
+  type Heartbeat,
+  type Status,
+  stationTopic,
+} from '@ejia/protocol'
 import mqtt, { type MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
 import { type Uplink, UplinkError, type UplinkHandlers } from '../../ports/uplink.js'
@@ -63,6 +71,8 @@ export class MqttUplink implements Uplink {
     })
     this.client = client
     const roster = stationTopic(stationId, 'roster')
+    const config = stationTopic(stationId, 'config')
+    const command = stationTopic(stationId, 'command')
 
     client.on('connect', () => {
       handlers.onFault(undefined)
@@ -75,6 +85,8 @@ export class MqttUplink implements Uplink {
       const downlinks = {
         [stationTopic(stationId, 'ack')]: { qos: 1 as const },
         [roster]: { qos: 1 as const },
+        [config]: { qos: 1 as const },
+        [command]: { qos: 1 as const },
       }
       client.subscribe(downlinks, (err) => {
         if (err) {
@@ -99,6 +111,27 @@ export class MqttUplink implements Uplink {
           return
         }
         handlers.onRoster?.(update.value)
+        return
+      }
+      if (topic === config) {
+        // an empty retained message is how a retained topic is cleared: nothing to apply
+        if (payload.byteLength === 0) return
+        const push = codecs.config.decode(payload)
+        if (!push.ok) {
+          this.log.warn({ errors: push.errors }, 'hub sent a config that does not decode; ignored')
+          handlers.onFault({ code: 'badConfig', message: `undecodable config: ${push.errors[0]?.message}` })
+          return
+        }
+        handlers.onConfig?.(push.value)
+        return
+      }
+      if (topic === command) {
+        const cmd = codecs.command.decode(payload)
+        if (!cmd.ok) {
+          this.log.warn({ errors: cmd.errors }, 'hub sent a command that does not decode; ignored')
+          return
+        }
+        handlers.onCommand?.(cmd.value)
         return
       }
       if (topic !== stationTopic(stationId, 'ack')) return
@@ -141,6 +174,14 @@ export class MqttUplink implements Uplink {
     return this.publish('heartbeat', codecs.heartbeat.encode(heartbeat), 0)
   }
 
+  publishConfigState(state: ConfigState): Promise<void> {
+    return this.publish('configState', codecs.configState.encode(state), 1, true)
+  }
+
+  publishCommandResult(result: CommandResult): Promise<void> {
+    return this.publish('commandResult', codecs.commandResult.encode(result), 1)
+  }
+
   async close(): Promise<void> {
     const client = this.client
     if (!client) return
@@ -156,12 +197,17 @@ export class MqttUplink implements Uplink {
     await client.endAsync(true)
   }
 
-  private publish(channel: 'events' | 'heartbeat', payload: Buffer, qos: 0 | 1): Promise<void> {
+  private publish(
+    channel: 'events' | 'heartbeat' | 'configState' | 'commandResult',
+    payload: Buffer,
+    qos: 0 | 1,
+    retain = false,
+  ): Promise<void> {
     const client = this.client
     if (!client?.connected) {
       return Promise.reject(new UplinkError('notConnected', 'not connected to the hub'))
     }
-    return client.publishAsync(stationTopic(this.opts.stationId, channel), payload, { qos }).then(
+    return client.publishAsync(stationTopic(this.opts.stationId, channel), payload, { qos, retain }).then(
       () => undefined,
       (err: unknown) => {
         throw new UplinkError('publishFailed', `publishing ${channel} failed`, { cause: err })

@@ -3,7 +3,7 @@ import type { Event, EventType, RejectedEvent } from '@ejia/protocol'
 import type { BacklogStats, Journal, JournalEntry, PendingQuery } from '../../ports/journal.js'
 import { journalMigrations } from './journalMigrations.js'
 
-export class JournalError extends CodedError<'wrongStation' | 'appendFailed'> {}
+export class JournalError extends CodedError<'wrongStation' | 'appendFailed' | 'pruned'> {}
 
 interface EventRow {
   seq: number
@@ -144,6 +144,23 @@ export class SqliteJournal implements Journal {
     // sqlite_sequence keeps the highest seq ever issued, even when that row was pruned
     const r = await this.db.get<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'events'")
     return r?.seq ?? 0
+  }
+
+  async requeue(fromSeq: number): Promise<{ requeued: number }> {
+    const last = await this.lastSeq()
+    const first = await this.db.get<{ seq: number | null }>('SELECT min(seq) AS seq FROM events')
+    // AUTOINCREMENT never reuses a number, so a gap below the first row is what retention deleted
+    if (fromSeq <= last && (first?.seq == null || first.seq > fromSeq)) {
+      throw new JournalError(
+        'pruned',
+        `events from seq ${fromSeq} were pruned by retention; the journal now starts at ${first?.seq ?? last + 1}`,
+      )
+    }
+    const r = await this.db.run(
+      "UPDATE events SET acked_at = NULL, ack_status = NULL WHERE seq >= ? AND ack_status = 'accepted'",
+      fromSeq,
+    )
+    return { requeued: r.changes ?? 0 }
   }
 
   async prune(before: number): Promise<number> {

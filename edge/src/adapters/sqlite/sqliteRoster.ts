@@ -109,6 +109,17 @@ export class SqliteRoster implements RosterReplica {
     return result
   }
 
+  forget(): Promise<void> {
+    const run = async () => {
+      await this.db.run("INSERT OR REPLACE INTO meta (key, value) VALUES ('version', '0')")
+      await this.db.run('DELETE FROM staged')
+      this.held = 0
+    }
+    const result = this.queue.then(run, run)
+    this.queue = result.catch(() => undefined)
+    return result
+  }
+
   async close(): Promise<void> {
     await this.queue
     await this.db.close()

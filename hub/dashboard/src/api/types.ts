@@ -1,4 +1,18 @@
-import type { FleetSnapshot, StationView, WorkStats } from '@ejia/hub'
+import type {
+  ActivityRecord,
+  AttendanceFigures,
+  AuditEntry,
+  DutyFigures,
+  FleetSnapshot,
+  PhotoFlag,
+  RecordPhoto,
+  RecordSignIn,
+  Row,
+  StationView,
+  StoredEvent,
+  StudyFigures,
+  WorkStats,
+} from '@ejia/hub'
 
 /** The hub's own types, as its API serves them: the dashboard restates none of them. */
 export type { FleetSnapshot, StationView }
@@ -41,4 +55,54 @@ export interface PersonRow {
   personId: string
   stationId: string
   name: string
+  roles?: string[]
 }
+
+/** One event of GET /api/events. */
+export type LedgerEvent = StoredEvent
+export type { PhotoFlag }
+
+/** Epoch-ms fields of the hub's records, as the JSON API answers them: ISO strings. */
+type Iso<T, K extends keyof T> = Omit<T, K> & { [P in K]: string }
+
+/** A kiosk's start or end mark of an activity. */
+export interface ActivityMark {
+  at: string
+  by: string
+}
+
+/** One activity of GET /api/activities: the plan and everything recorded of it. */
+export interface ActivityView {
+  plan: ActivityRecord['plan']
+  started: ActivityMark | null
+  ended: ActivityMark | null
+  result: ActivityRecord['result']
+  /** Absent from it and from every make-up since. */
+  stillAbsent: string[]
+  signIns: Iso<RecordSignIn, 'at'>[]
+  photos: Iso<RecordPhoto, 'at'>[]
+  photoCheck: ActivityRecord['photoCheck']
+}
+export type ActivityPhotoView = ActivityView['photos'][number]
+
+/** One record to inspect, of GET /api/activities/flags. */
+export interface FlagView {
+  activityId: string
+  stationId: string
+  stationName: string | null
+  townCode: string | null
+  date: string
+  kind: ActivityRecord['plan']['kind']
+  title: string
+  flags: PhotoFlag[]
+  photoCheck: ActivityRecord['photoCheck']
+  photos: ActivityPhotoView[]
+}
+
+/** A row of the /api/stats/* answers. */
+export type StatRow<F> = Row<F>
+export type { AttendanceFigures, DutyFigures, StudyFigures }
+export type ActivityCounts = Record<string, number>
+
+/** One line of GET /api/audit. */
+export type AuditView = Iso<AuditEntry, 'at'>

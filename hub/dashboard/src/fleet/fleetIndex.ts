@@ -147,6 +147,11 @@ export class FleetIndex {
     return this.views.get(id)
   }
 
+  /** Every station, filtered or not. */
+  all(): IterableIterator<StationView> {
+    return this.views.values()
+  }
+
   groups(): readonly TownGroup[] {
     return this.order
   }

@@ -31,6 +31,8 @@ export function startFleetStream(state: AppState, onRefused: () => void): () => 
     es.addEventListener('snapshot', (e) => {
       const snap = JSON.parse((e as MessageEvent<string>).data) as FleetSnapshot
       state.clockOffsetMs.value = Date.parse(snap.now) - Date.now()
+      // at once, not at the next tick: pages take "today" from it as soon as the fleet is loaded
+      state.now.value = Date.parse(snap.now)
       pending.clear()
       state.fleet.reset(snap.stations)
       state.stream.value = 'open'

@@ -1,4 +1,4 @@
-import { eventTypes, StationId, TownCode } from '@ejia/protocol'
+import { eventTypes, PersonId, StationId, TownCode } from '@ejia/protocol'
 import Type from 'typebox'
 import type { Api, ApiDeps } from '../api.js'
 
@@ -23,6 +23,8 @@ export function eventRoutes(app: Api, deps: ApiDeps): void {
           station: Type.Optional(StationId),
           town: Type.Optional(TownCode),
           type: Type.Optional(Type.Enum(eventTypes)),
+          // the events whose body names the person (check-ins, duty punches), still within the scope
+          person: Type.Optional(PersonId),
           since: Type.Optional(Type.String({ format: 'date-time', description: 'Device time, inclusive' })),
           until: Type.Optional(Type.String({ format: 'date-time', description: 'Device time, exclusive' })),
           after: Type.Optional(Type.Integer({ minimum: 0, description: 'nextCursor of the previous page' })),
@@ -43,6 +45,7 @@ export function eventRoutes(app: Api, deps: ApiDeps): void {
         ...(station === undefined ? {} : { stationId: station }),
         ...(town === undefined ? {} : { townCode: town }),
         ...(q.type === undefined ? {} : { type: q.type }),
+        ...(q.person === undefined ? {} : { personId: q.person }),
         ...(q.since === undefined ? {} : { since: normaliseTime(q.since) }),
         ...(q.until === undefined ? {} : { until: normaliseTime(q.until) }),
         ...(q.after === undefined ? {} : { after: q.after }),

@@ -219,3 +219,52 @@ hubMigrations.push({
     CREATE INDEX alarms_resolved ON alarms (resolved_at) WHERE resolved_at IS NOT NULL;
   `,
 })
+
+/**
+ * Remote config and commands (issue 7): every config pushed to a station, kept as history
+ * (the highest version is the desired one); what each kiosk last reported, from its
+ * retained configState and its heartbeats; and every command with its answers.
+ */
+hubMigrations.push({
+  version: 7,
+  name: 'station configs and commands',
+  sql: `
+    CREATE TABLE station_configs (
+      station_id TEXT    NOT NULL,
+      version    INTEGER NOT NULL,
+      settings   TEXT    NOT NULL,
+      issued_by  TEXT    NOT NULL,
+      issued_at  INTEGER NOT NULL,
+      PRIMARY KEY (station_id, version)
+    );
+    CREATE TABLE station_config_reports (
+      station_id        TEXT PRIMARY KEY,
+      desired_version   INTEGER,
+      applied_version   INTEGER,
+      state             TEXT CHECK (state IN ('applied', 'rejected')),
+      problems          TEXT,
+      reported_at       TEXT,
+      received_at       INTEGER,
+      heartbeat_version INTEGER,
+      heartbeat_at      INTEGER
+    );
+    CREATE TABLE station_commands (
+      command_id  TEXT PRIMARY KEY,
+      station_id  TEXT    NOT NULL,
+      name        TEXT    NOT NULL,
+      args        TEXT    NOT NULL,
+      issued_by   TEXT    NOT NULL,
+      issued_at   INTEGER NOT NULL,
+      expires_at  INTEGER NOT NULL,
+      state       TEXT    NOT NULL
+        CHECK (state IN ('pending', 'accepted', 'succeeded', 'failed', 'rejected', 'expired')),
+      detail      TEXT,
+      accepted_at INTEGER,
+      finished_at INTEGER,
+      sent_at     INTEGER NOT NULL,
+      sends       INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE INDEX station_commands_by_station ON station_commands (station_id, issued_at);
+    CREATE INDEX station_commands_open ON station_commands (station_id) WHERE state IN ('pending', 'accepted');
+  `,
+})

@@ -200,6 +200,7 @@ export class SqliteStorage implements Storage {
       ['station_id = ?', q.stationId],
       ['station_id IN (SELECT id FROM stations WHERE town_code = ?)', q.townCode],
       ['type = ?', q.type],
+      ["json_extract(body, '$.personId') = ?", q.personId],
       ['device_time >= ?', q.since],
       ['device_time < ?', q.until],
     ]
