@@ -268,3 +268,14 @@ hubMigrations.push({
     CREATE INDEX station_commands_open ON station_commands (station_id) WHERE state IN ('pending', 'accepted');
   `,
 })
+
+/**
+ * A person's records (`/api/events?person=`) by an index on the person the event names,
+ * rather than a scan of the ledger; the expression matches the query's exactly, so SQLite
+ * uses it.
+ */
+hubMigrations.push({
+  version: 8,
+  name: 'events by person',
+  sql: `CREATE INDEX events_by_person ON events (json_extract(body, '$.personId'), ingest_id);`,
+})
