@@ -157,4 +157,21 @@ describe('on duty now', () => {
     expect(onDutyNow(shifts, left, schedule, t('13:00'))).toMatchObject({ onDuty: [], unmanned: true })
     expect(onDutyNow(shifts, left, schedule, t('19:00'))).toMatchObject({ inShift: false, unmanned: false })
   })
+
+  it('tells the board who is waiting, absent, in (and how late) or gone (and how early)', () => {
+    const t = (hhmm: string) => at(WED, hhmm)
+    const board = (punches: Punch[], hhmm: string) =>
+      onDutyNow(shifts, punches, schedule, t(hhmm)).people.map(({ personId, state, lateMin, earlyMin }) => ({
+        personId,
+        state,
+        lateMin,
+        earlyMin,
+      }))
+    expect(board([], '08:33')).toEqual([{ personId: 'c1', state: 'waiting', lateMin: 0, earlyMin: 0 }])
+    expect(board([], '08:40')).toEqual([{ personId: 'c1', state: 'absent', lateMin: 0, earlyMin: 0 }])
+    const late = [punch('c1', 'in', WED, '08:41')]
+    expect(board(late, '09:00')).toEqual([{ personId: 'c1', state: 'onDuty', lateMin: 11, earlyMin: 0 }])
+    const gone = [...late, punch('c1', 'out', WED, '16:00')]
+    expect(board(gone, '16:30')).toEqual([{ personId: 'c1', state: 'left', lateMin: 11, earlyMin: 90 }])
+  })
 })

@@ -103,13 +103,52 @@ export function evaluateShift(
 }
 
 /** Who is on duty at a station now: in, and not out since, during a shift that is on. */
+/**
+ * Where each cadre of a shift that is on stands right now, for the duty board: `waiting`
+ * (no punch yet, still within grace), `absent` (no punch past grace), `onDuty` (in, with how
+ * late), `left` (in and out again, with how early).
+ */
+export interface OnDutyPerson {
+  personId: string
+  state: 'waiting' | 'absent' | 'onDuty' | 'left'
+  shiftStart: number
+  shiftEnd: number
+  in: number | null
+  out: number | null
+  lateMin: number
+  earlyMin: number
+}
+
 export function onDutyNow(
   shifts: readonly ShiftInstance[],
   punches: readonly Punch[],
-  schedule: Pick<DutySchedule, 'graceLateMin' | 'duplicateWithinMin'>,
+  schedule: Pick<DutySchedule, 'graceLateMin' | 'graceEarlyMin' | 'duplicateWithinMin'>,
   now: number,
-): { inShift: boolean; onDuty: string[]; expected: string[]; unmanned: boolean } {
+): { inShift: boolean; onDuty: string[]; expected: string[]; unmanned: boolean; people: OnDutyPerson[] } {
   const current = shifts.filter((s) => now >= s.start && now < s.end)
+  const people = current.flatMap((shift) =>
+    evaluateShift(shift, punches, schedule, now).map((r): OnDutyPerson => {
+      const withinGrace = now <= shift.start + schedule.graceLateMin * 60_000
+      const state =
+        r.in === null
+          ? withinGrace
+            ? 'waiting'
+            : 'absent'
+          : r.out !== null && r.out > r.in
+            ? 'left'
+            : 'onDuty'
+      return {
+        personId: r.personId,
+        state,
+        shiftStart: shift.start,
+        shiftEnd: shift.end,
+        in: r.in,
+        out: r.out,
+        lateMin: r.lateMin,
+        earlyMin: r.earlyMin,
+      }
+    }),
+  )
   const expected = [...new Set(current.flatMap((s) => s.personIds))]
   const clean = collapseDuplicates(punches, schedule.duplicateWithinMin).filter((p) => p.at <= now)
   const last = new Map<string, Punch>()
@@ -125,5 +164,6 @@ export function onDutyNow(
     onDuty,
     expected,
     unmanned: current.length > 0 && pastGrace && onDuty.length === 0,
+    people,
   }
 }

@@ -24,7 +24,20 @@ export function dutyRoutes(app: Api, deps: ApiDeps): void {
   )
 
   app.get('/api/duty/now', async (req) => {
-    const stations = (await deps.stats.onDutyNow()).filter((s) => req.scope.allowsStation(s.stationId))
+    const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString())
+    const stations = (await deps.stats.onDutyNow())
+      .filter((s) => req.scope.allowsStation(s.stationId))
+      .map((s) => ({
+        ...s,
+        // each cadre of the shifts that are on: waiting, absent, on duty (how late) or gone (how early)
+        people: s.people.map((p) => ({
+          ...p,
+          shiftStart: iso(p.shiftStart),
+          shiftEnd: iso(p.shiftEnd),
+          in: iso(p.in),
+          out: iso(p.out),
+        })),
+      }))
     return { stations, unmanned: stations.filter((s) => s.unmanned).map((s) => s.stationId) }
   })
 
