@@ -193,6 +193,10 @@ describe.skipIf(!haveBrowser)('the operators’ dashboard, served by a real hub'
     const duty = page.locator(`[data-testid="duty-row"][data-station="${a1}"]`)
     await duty.waitFor()
     expect(await duty.getAttribute('class')).toContain('unmanned')
+    // and says who: the cadre of the shift, not in past grace
+    const cadre = duty.locator('[data-testid="duty-person"]')
+    expect(await cadre.getAttribute('data-state')).toBe('absent')
+    expect(await cadre.textContent()).toContain('未到岗')
     await page.getByTestId('logout').click()
     await page.waitForFunction(() => document.body.dataset.page === 'login')
     await page.reload()

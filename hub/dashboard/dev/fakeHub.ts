@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Plugin } from 'vite'
 import type { AlarmView, StationView } from '../src/api/types.js'
+import { fakeControlRoutes } from './fakeControl.js'
 import { fakeRecordRoutes } from './fakeRecords.js'
 import { prng, syntheticDistrict } from './syntheticFleet.js'
 
@@ -18,7 +19,8 @@ const CSRF = 'fake-csrf'
 /**
  * An in-memory hub for `vite dev`: the routes the dashboard calls, over a synthetic district
  * that keeps reporting (a heartbeat from one station in thirty every second, now and then a
- * station dropping off), and its records, figures and audit trail (dev/fakeRecords.ts).
+ * station dropping off), its records, figures and audit trail (dev/fakeRecords.ts), and remote
+ * config and commands answered by fake kiosks (dev/fakeControl.ts).
  * Login takes any password but `wrong` (401) and the user `locked` (429).
  */
 export function fakeHub(opts: { stations: number }): Plugin {
@@ -28,6 +30,7 @@ export function fakeHub(opts: { stations: number }): Plugin {
       const district = syntheticDistrict(opts.stations, Date.now())
       const byId = new Map(district.stations.map((s) => [s.id, s]))
       const records = fakeRecordRoutes(district.stations, district.people)
+      const control = fakeControlRoutes(() => district.stations, OPERATOR.username)
       const streams = new Set<ServerResponse>()
       const rnd = prng(11)
       let alarms: AlarmView[] = district.alarms
@@ -117,6 +120,13 @@ export function fakeHub(opts: { stations: number }): Plugin {
             unmanned: district.duty.filter((d) => d.unmanned).map((d) => d.stationId),
           })
         if (path === '/api/people') return json(res, 200, { people: records.people })
+        const reply = (a: { status: number; body: unknown }) => json(res, a.status, a.body)
+        if (path === '/api/config' && req.method === 'PUT')
+          return reply(control.put((await readJson(req)) as never))
+        if (path === '/api/commands' && req.method === 'POST')
+          return reply(control.post((await readJson(req)) as never))
+        const controlAnswer = req.method === 'GET' ? control.get(path) : null
+        if (controlAnswer) return reply(controlAnswer)
         const answer = req.method === 'GET' ? records.answer(path, url.searchParams) : null
         if (answer) {
           if (!answer.type) return json(res, answer.status, answer.body)

@@ -77,6 +77,8 @@ export function syntheticDistrict(n: number, now: number, seed = 7): SyntheticDi
   const duty: DutyNowRow[] = []
   const alarms: AlarmView[] = []
   const people: SyntheticDistrict['people'] = []
+  // today's shifts began at the last full hour, at least an hour ago
+  const shiftStart = Math.floor(now / 3600_000) * 3600_000 - 3600_000
   for (let i = 0; i < n; i++) {
     const t = i % TOWNS.length
     const v = Math.floor(i / TOWNS.length) + 1
@@ -164,7 +166,25 @@ export function syntheticDistrict(n: number, now: number, seed = 7): SyntheticDi
         onDuty: unmanned ? [] : [cadre],
         expected: [cadre],
         unmanned,
+        people: [
+          {
+            personId: cadre,
+            state: unmanned ? 'absent' : 'onDuty',
+            shiftStart: new Date(shiftStart).toISOString(),
+            shiftEnd: new Date(shiftStart + 8 * 3600_000).toISOString(),
+            in: unmanned ? null : new Date(shiftStart + Math.floor(rnd() * 20) * 60_000).toISOString(),
+            out: null,
+            lateMin: 0,
+            earlyMin: 0,
+          },
+        ],
       })
+      const last = duty.at(-1)?.people[0]
+      if (last?.in) {
+        // late as the hub counts it: the whole lateness, once past a 5-minute grace
+        const late = Math.ceil((Date.parse(last.in) - shiftStart) / 60_000)
+        last.lateMin = late > 5 ? late : 0
+      }
       if (unmanned)
         alarms.push({
           id: alarms.length + 1,

@@ -1,4 +1,4 @@
-import { zh } from './strings.js'
+import { zh } from './strings/index.js'
 
 /** "12 秒前", "3 分钟前"…: how long ago, from a number of seconds. */
 export function ago(seconds: number): string {

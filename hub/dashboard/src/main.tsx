@@ -5,6 +5,7 @@ import { Header } from './components/Header.js'
 import { type Dashboard, DashboardContext } from './context.js'
 import { Alarms } from './pages/Alarms/index.js'
 import { Audit } from './pages/Audit/index.js'
+import { Config } from './pages/Config/index.js'
 import { Duty } from './pages/Duty/index.js'
 import { Fleet } from './pages/Fleet/index.js'
 import { Login } from './pages/Login/index.js'
@@ -117,6 +118,8 @@ function CurrentPage() {
       return <Records />
     case 'stats':
       return <Stats />
+    case 'config':
+      return <Config />
     case 'audit':
       return <Audit />
   }

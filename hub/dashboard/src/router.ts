@@ -1,11 +1,13 @@
 import { signal } from '@preact/signals'
 import type { Operator } from './api/types.js'
-import { zh } from './strings.js'
+import { zh } from './strings/index.js'
 
 /**
  * The dashboard's pages, one path each, with the lowest tier that may open it (the API
  * refuses the rest anyway; the nav does not offer them). A page adds itself here and in
- * main.tsx's switch. Still to come: config and commands (/config, minTier town).
+ * main.tsx's switch. A page may act at a higher tier than it reads: 配置与指令 is open to a village
+ * cadre for their station's state, and offers its pushes and commands from the town tier up
+ * (`hasTier`), as the API allows them.
  */
 export const ROUTES = [
   { name: 'fleet', path: '/fleet', label: zh.nav.fleet, minTier: 'station' },
@@ -13,13 +15,16 @@ export const ROUTES = [
   { name: 'alarms', path: '/alarms', label: zh.nav.alarms, minTier: 'station' },
   { name: 'records', path: '/records', label: zh.nav.records, minTier: 'station' },
   { name: 'stats', path: '/stats', label: zh.nav.stats, minTier: 'station' },
+  { name: 'config', path: '/config', label: zh.nav.config, minTier: 'station' },
   { name: 'audit', path: '/audit', label: zh.nav.audit, minTier: 'district' },
 ] as const satisfies readonly { name: string; path: string; label: string; minTier: Operator['tier'] }[]
 
 export type RouteName = (typeof ROUTES)[number]['name']
 
 const TIER_RANK: Record<Operator['tier'], number> = { station: 0, town: 1, district: 2 }
-export const routesFor = (op: Operator) => ROUTES.filter((r) => TIER_RANK[op.tier] >= TIER_RANK[r.minTier])
+/** Whether the operator's tier is `tier` or above. */
+export const hasTier = (op: Operator, tier: Operator['tier']) => TIER_RANK[op.tier] >= TIER_RANK[tier]
+export const routesFor = (op: Operator) => ROUTES.filter((r) => hasTier(op, r.minTier))
 export const mayOpen = (op: Operator, name: RouteName) => routesFor(op).some((r) => r.name === name)
 
 function fromPath(path: string): RouteName {

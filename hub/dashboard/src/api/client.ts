@@ -1,9 +1,17 @@
-/** A refusal from the hub, with its `error` code (badLogin, locked, outOfScope, csrf…). */
+/** One problem of a refusal that lists them (400 badSettings, badArgs): where, and what is wrong. */
+export interface ApiProblem {
+  path: string
+  code?: string
+  message: string
+}
+
+/** A refusal from the hub, with its `error` code (badLogin, locked, outOfScope, csrf…) and any problems. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly problems: readonly ApiProblem[] = [],
   ) {
     super(message)
   }
@@ -40,9 +48,14 @@ export function createApiClient(opts: { csrf: () => string | null; onLoggedOut: 
       json = null
     }
     if (!res.ok) {
-      const e = (json ?? {}) as { error?: string; message?: string }
+      const e = (json ?? {}) as { error?: string; message?: string; problems?: ApiProblem[] }
       if (res.status === 401 && path !== '/api/auth/login') opts.onLoggedOut()
-      throw new ApiError(res.status, e.error ?? `http${res.status}`, e.message ?? text.slice(0, 200))
+      throw new ApiError(
+        res.status,
+        e.error ?? `http${res.status}`,
+        e.message ?? text.slice(0, 200),
+        e.problems ?? [],
+      )
     }
     return json as T
   }

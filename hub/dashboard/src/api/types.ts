@@ -13,6 +13,7 @@ import type {
   StudyFigures,
   WorkStats,
 } from '@ejia/hub'
+import type { CommandName, ConfigProblem } from '@ejia/protocol'
 
 /** The hub's own types, as its API serves them: the dashboard restates none of them. */
 export type { FleetSnapshot, StationView }
@@ -20,8 +21,22 @@ export type Fault = StationView['faults'][number]
 export type StationStatus = StationView['status']
 export type OfflineReason = NonNullable<StationView['offlineReason']>
 
+type DutyNowStats = Awaited<ReturnType<WorkStats['onDutyNow']>>[number]
+
+/** A cadre of a shift that is on, as GET /api/duty/now answers (times as ISO strings). */
+export interface DutyPersonView {
+  personId: string
+  state: 'waiting' | 'absent' | 'onDuty' | 'left'
+  shiftStart: string
+  shiftEnd: string
+  in: string | null
+  out: string | null
+  lateMin: number
+  earlyMin: number
+}
+
 /** One row of GET /api/duty/now. */
-export type DutyNowRow = Awaited<ReturnType<WorkStats['onDutyNow']>>[number]
+export type DutyNowRow = Omit<DutyNowStats, 'people'> & { people: DutyPersonView[] }
 
 export interface Operator {
   username: string
@@ -106,3 +121,52 @@ export type ActivityCounts = Record<string, number>
 
 /** One line of GET /api/audit. */
 export type AuditView = Iso<AuditEntry, 'at'>
+
+/**
+ * Where a station's remote config stands (GET /api/config; docs/OPERATIONS.md, "Remote config
+ * and commands"): none (never pushed), pending (not reported yet), applied, rejected.
+ */
+export type ConfigStanding = 'none' | 'pending' | 'applied' | 'rejected'
+
+/** One station of GET /api/config: desired against reported. */
+export interface StationConfigView {
+  stationId: string
+  stationName: string
+  townCode: string
+  state: ConfigStanding
+  desired: { version: number; issuedAt: string; issuedBy: string; settings: Record<string, unknown> } | null
+  /** Remote settings version in force on the kiosk; 0: its provisioned file alone. */
+  appliedVersion: number
+  /** The kiosk's reasons, when rejected. */
+  problems: ConfigProblem[]
+  reported: {
+    desiredVersion: number | null
+    appliedVersion: number | null
+    state: 'applied' | 'rejected' | null
+    /** Device clock of its last configState. */
+    at: string | null
+    heartbeatVersion: number | null
+  } | null
+}
+
+/** A command's state at the hub: pending (sent, no answer yet), then the kiosk's answers. */
+export type CommandState = 'pending' | 'accepted' | 'succeeded' | 'failed' | 'rejected' | 'expired'
+
+/** One command to one station, of GET and POST /api/commands. */
+export interface CommandView {
+  commandId: string
+  stationId: string
+  name: CommandName
+  args: Record<string, unknown>
+  state: CommandState
+  detail: string | null
+  issuedBy: string
+  issuedAt: string
+  expiresAt: string
+  acceptedAt: string | null
+  finishedAt: string | null
+  sends: number
+}
+
+/** Where a push or a command goes: one station, every station of a town, or the district. */
+export type ControlTarget = { station: string } | { town: string } | { all: true }

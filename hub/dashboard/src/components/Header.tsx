@@ -1,6 +1,6 @@
 import { useDashboard } from '../context.js'
 import { routesFor } from '../router.js'
-import { zh } from '../strings.js'
+import { zh } from '../strings/index.js'
 
 /** Who is logged in, over what, the pages, and whether the live feed is up. */
 export function Header() {

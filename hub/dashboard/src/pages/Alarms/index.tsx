@@ -3,7 +3,7 @@ import { ApiError } from '../../api/client.js'
 import type { AlarmView } from '../../api/types.js'
 import { useDashboard } from '../../context.js'
 import { dateTime } from '../../format.js'
-import { alarmKindLabel, zh } from '../../strings.js'
+import { alarmKindLabel, zh } from '../../strings/index.js'
 
 type Tab = 'active' | 'history'
 

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks'
 import type { AuditView } from '../../api/types.js'
 import { useDashboard } from '../../context.js'
 import { dateTime } from '../../format.js'
-import { zh } from '../../strings.js'
+import { zh } from '../../strings/index.js'
 
 const LATEST = 1000
 

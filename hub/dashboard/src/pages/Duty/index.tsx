@@ -1,9 +1,12 @@
 import { useEffect, useState } from 'preact/hooks'
-import type { DutyNowRow, PersonRow } from '../../api/types.js'
+import type { DutyNowRow, DutyPersonView, PersonRow } from '../../api/types.js'
 import { useDashboard } from '../../context.js'
-import { zh } from '../../strings.js'
+import { zh } from '../../strings/index.js'
 
-/** 值班: who is on duty now at every station with a rota, unmanned stations first and in red. */
+/**
+ * 值班: every station with a rota, unmanned stations first and in red, and each cadre of the
+ * shift that is on: waiting, absent past grace, in (and how late) or gone (and how early).
+ */
 export function Duty() {
   const { state, api, refreshDuty } = useDashboard()
   const [names, setNames] = useState<Map<string, string>>(new Map())
@@ -30,8 +33,7 @@ export function Duty() {
     )
   const inShift = rows.filter((r) => r.inShift).length
   const unmanned = rows.filter((r) => r.unmanned).length
-  const who = (ids: string[]) =>
-    ids.length === 0 ? zh.duty.nobody : ids.map((id) => names.get(id) ?? id).join('、')
+  const who = (id: string) => names.get(id) ?? id
   return (
     <section class="duty">
       <div class="toolbar">
@@ -62,8 +64,7 @@ export function Duty() {
               <th>{zh.duty.columns.station}</th>
               <th>{zh.duty.columns.town}</th>
               <th>{zh.duty.columns.state}</th>
-              <th>{zh.duty.columns.expected}</th>
-              <th>{zh.duty.columns.onDuty}</th>
+              <th>{zh.duty.columns.people}</th>
               <th>{zh.duty.columns.kiosk}</th>
               <th>{zh.duty.columns.backlog}</th>
             </tr>
@@ -79,7 +80,37 @@ export function Duty() {
   )
 }
 
-function DutyRow({ row, who }: { row: DutyNowRow; who: (ids: string[]) => string }) {
+const hhmm = (iso: string) =>
+  new Date(iso).toLocaleTimeString('zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  })
+
+/** One cadre as a chip: the state, and how late or early where it applies. */
+function Person({ p, who }: { p: DutyPersonView; who: (id: string) => string }) {
+  const bad = p.state === 'absent' || p.lateMin > 0 || p.earlyMin > 0
+  const notes = [
+    p.in && p.state === 'onDuty' ? zh.duty.since(hhmm(p.in)) : '',
+    p.lateMin > 0 ? zh.duty.late(p.lateMin) : '',
+    p.state === 'left' && p.earlyMin > 0 ? zh.duty.early(p.earlyMin) : '',
+  ].filter(Boolean)
+  return (
+    <span
+      class={`duty-person ${p.state}${bad ? ' bad' : ''}`}
+      data-testid="duty-person"
+      data-person={p.personId}
+      data-state={p.state}
+      title={zh.duty.shift(hhmm(p.shiftStart), hhmm(p.shiftEnd))}
+    >
+      <b>{who(p.personId)}</b> {zh.duty.person[p.state] ?? p.state}
+      {notes.length > 0 && <small> · {notes.join(' · ')}</small>}
+    </span>
+  )
+}
+
+function DutyRow({ row, who }: { row: DutyNowRow; who: (id: string) => string }) {
   const { state } = useDashboard()
   const kiosk = state.fleet.station(row.stationId)?.value
   const label = row.unmanned ? zh.duty.unmanned : row.inShift ? zh.duty.manned : zh.duty.notInShift
@@ -93,8 +124,11 @@ function DutyRow({ row, who }: { row: DutyNowRow; who: (ids: string[]) => string
       <td>
         <span class={`pill ${row.unmanned ? 'offline' : row.inShift ? 'online' : 'never'}`}>{label}</span>
       </td>
-      <td>{who(row.expected)}</td>
-      <td>{who(row.onDuty)}</td>
+      <td class="duty-people">
+        {row.people.length === 0
+          ? zh.duty.nobody
+          : row.people.map((p) => <Person key={`${p.personId}-${p.shiftStart}`} p={p} who={who} />)}
+      </td>
       <td>
         {kiosk ? <span class={`pill ${kiosk.status}`}>{zh.status[kiosk.status]}</span> : zh.common.none}
       </td>

@@ -1,6 +1,6 @@
 import { useDashboard } from '../../context.js'
 import type { StatusFilter } from '../../fleet/fleetIndex.js'
-import { zh } from '../../strings.js'
+import { zh } from '../../strings/index.js'
 
 export function Filters() {
   const { state } = useDashboard()

@@ -1,7 +1,7 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks'
 import { useDashboard } from '../../context.js'
 import type { SortKey, TownGroup } from '../../fleet/fleetIndex.js'
-import { zh } from '../../strings.js'
+import { zh } from '../../strings/index.js'
 import { StationRow, TownRow } from './StationRow.js'
 
 /** Every row is this tall, so the window is arithmetic. */

@@ -2,7 +2,7 @@ import type { StationView } from '../../api/types.js'
 import { useDashboard } from '../../context.js'
 import { SKEW_LIMIT_S, type TownGroup } from '../../fleet/fleetIndex.js'
 import { ago, duration, skew } from '../../format.js'
-import { deviceLabel, zh } from '../../strings.js'
+import { deviceLabel, zh } from '../../strings/index.js'
 
 const DEFAULT_INTERVAL_S = 30
 const OFFLINE_AFTER_HEARTBEATS = 2.5

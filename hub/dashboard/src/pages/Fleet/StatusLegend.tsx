@@ -1,4 +1,4 @@
-import { zh } from '../../strings.js'
+import { zh } from '../../strings/index.js'
 
 /** The precise status rules (docs/OPERATIONS.md, "Station status"), one click away. */
 export function StatusLegend() {

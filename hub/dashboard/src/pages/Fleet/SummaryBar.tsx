@@ -1,6 +1,6 @@
 import { useDashboard } from '../../context.js'
 import type { FleetFilter } from '../../fleet/fleetIndex.js'
-import { zh } from '../../strings.js'
+import { zh } from '../../strings/index.js'
 
 /** The counts at the top; each one is also the filter that shows those stations. */
 export function SummaryBar() {

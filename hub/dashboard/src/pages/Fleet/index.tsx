@@ -1,5 +1,5 @@
 import { useDashboard } from '../../context.js'
-import { zh } from '../../strings.js'
+import { zh } from '../../strings/index.js'
 import { Filters } from './Filters.js'
 import { FleetGrid } from './FleetGrid.js'
 import { StatusLegend } from './StatusLegend.js'

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks'
 import { ApiError } from '../../api/client.js'
 import type { Operator } from '../../api/types.js'
 import { useDashboard } from '../../context.js'
-import { zh } from '../../strings.js'
+import { zh } from '../../strings/index.js'
 
 /** Username and password; a wrong one, a locked account and an unreachable hub each say so. */
 export function Login() {

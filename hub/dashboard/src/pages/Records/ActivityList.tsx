@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks'
 import type { ActivityView, FlagView, PersonRow } from '../../api/types.js'
 import { useDashboard } from '../../context.js'
 import { useStationName } from '../../lookups.js'
-import { zh } from '../../strings.js'
+import { zh } from '../../strings/index.js'
 import { activityPlace, placeParams, type RecordQuery } from './query.js'
 
 /** Whether a person had anything to do with an activity: expected, on leave or signed in. */

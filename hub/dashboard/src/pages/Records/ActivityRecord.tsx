@@ -4,7 +4,7 @@ import { useDashboard } from '../../context.js'
 import { dateTime, percent } from '../../format.js'
 import { useStationName } from '../../lookups.js'
 import { localDate } from '../../period.js'
-import { zh } from '../../strings.js'
+import { zh } from '../../strings/index.js'
 import { Photos } from './Photos.js'
 
 /**

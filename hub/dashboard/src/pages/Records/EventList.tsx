@@ -4,7 +4,7 @@ import { useDashboard } from '../../context.js'
 import { dateTime } from '../../format.js'
 import { useStationName } from '../../lookups.js'
 import { dayBounds, localDate } from '../../period.js'
-import { zh } from '../../strings.js'
+import { zh } from '../../strings/index.js'
 import { activityPlace, placeParams, type RecordQuery } from './query.js'
 
 const PAGE = 100

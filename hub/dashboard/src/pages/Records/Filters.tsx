@@ -1,7 +1,7 @@
 import type { PersonRow } from '../../api/types.js'
 import { useDashboard } from '../../context.js'
 import { useTowns } from '../../lookups.js'
-import { zh } from '../../strings.js'
+import { zh } from '../../strings/index.js'
 import type { RecordQuery } from './query.js'
 
 const EVENT_TYPES = ['checkin', 'duty.punch', 'activity.start', 'activity.end', 'activity.photo']

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import type { ActivityPhotoView, PersonRow } from '../../api/types.js'
 import { dateTime } from '../../format.js'
-import { zh } from '../../strings.js'
+import { zh } from '../../strings/index.js'
 
 /** An activity's photos as thumbnails; a click shows the full photo over the page (Escape closes). */
 export function Photos(props: { photos: ActivityPhotoView[]; people: ReadonlyMap<string, PersonRow> }) {

@@ -1,5 +1,5 @@
 import { duration } from '../../format.js'
-import { zh } from '../../strings.js'
+import { zh } from '../../strings/index.js'
 import { type AnyRow, COLUMNS } from './columns.js'
 import type { Level, Metric } from './view.js'
 

@@ -6,7 +6,7 @@ import type {
   StudyFigures,
 } from '../../api/types.js'
 import { percent } from '../../format.js'
-import { zh } from '../../strings.js'
+import { zh } from '../../strings/index.js'
 import type { Metric } from './view.js'
 
 export type AnyRow = StatRow<unknown>

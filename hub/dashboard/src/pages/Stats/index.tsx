@@ -4,7 +4,7 @@ import { BarChart } from '../../components/BarChart.js'
 import { useDashboard } from '../../context.js'
 import { useTowns } from '../../lookups.js'
 import { localDate, monthRange } from '../../period.js'
-import { zh } from '../../strings.js'
+import { zh } from '../../strings/index.js'
 import { type AnyRow, breakdown, chartRate } from './columns.js'
 import { Provisional, StatsTable } from './StatsTable.js'
 import {
