@@ -34,7 +34,8 @@ try {
   process.exit(2)
 }
 
-const edge = await startEdge(config, { log }).catch((err: unknown) => {
+// the config file's path lets `rotateCredentials` keep a new secret in it
+const edge = await startEdge(config, { log, configFile: resolve(values.config) }).catch((err: unknown) => {
   // e.g. a journal that belongs to another station, or the UI port taken: say so and stop
   log.fatal({ err }, 'kiosk agent could not start')
   console.error(`ejia-edge could not start: ${(err as Error).message}`)

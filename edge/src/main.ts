@@ -10,6 +10,7 @@ import { systemClock } from './adapters/system/systemClock.js'
 import { type Agent, type ControlHandlers, startAgent } from './app/agent.js'
 import { FaultBoard } from './app/faults.js'
 import type { RemoteControl } from './app/remoteControl.js'
+import type { RotationHooks, UplinkLogin } from './composition/credentials.js'
 import { startDevices } from './composition/devices.js'
 import { loadFace, startFace } from './composition/face.js'
 import { startPhotos } from './composition/photos.js'
@@ -23,6 +24,15 @@ export interface EdgeOptions {
   /** Serve the kiosk UI API (default true); fleets of simulated kiosks turn it off. */
   localApi?: boolean
   recordStart?: boolean
+  /**
+   * The station config file `config` was read from: `rotateCredentials` writes the new
+   * secret there (keeping the old in `<file>.prev`). Without it the command is refused.
+   */
+  configFile?: string
+  /** How long a secret rotation waits to log in with the new secret (default 60 s). */
+  rotationTimeoutMs?: number
+  /** Pause points inside a rotation, for tests that stop the kiosk there. */
+  rotationHooks?: RotationHooks
 }
 
 export interface EdgeHandle {
@@ -43,7 +53,9 @@ export const ROSTER_FILE = 'roster.db'
  * (`<dataDir>/remote-settings.json`), and restarts it in-process when they change.
  */
 export async function startEdge(config: StationConfig, opts: EdgeOptions): Promise<EdgeHandle> {
-  const supervised = await supervise(config, opts, (effective, control) => runEdge(effective, opts, control))
+  const supervised = await supervise(config, opts, (effective, control, login) =>
+    runEdge(effective, opts, control, login),
+  )
   return {
     get agent() {
       return supervised.run.agent
@@ -57,7 +69,12 @@ export async function startEdge(config: StationConfig, opts: EdgeOptions): Promi
 }
 
 /** The composition root: builds the adapters a config names and wires them to the agent. */
-async function runEdge(config: StationConfig, opts: EdgeOptions, control: ControlHandlers): Promise<EdgeRun> {
+async function runEdge(
+  config: StationConfig,
+  opts: EdgeOptions,
+  control: ControlHandlers,
+  login: UplinkLogin,
+): Promise<EdgeRun> {
   const { log } = opts
   const clock = opts.clock ?? systemClock
   const stationId = config.station.id
@@ -73,6 +90,8 @@ async function runEdge(config: StationConfig, opts: EdgeOptions, control: Contro
     stationId,
     username: config.hub.username,
     password: config.hub.password,
+    ...(login.alternatePassword === undefined ? {} : { alternatePassword: login.alternatePassword }),
+    onLogin: login.onLogin,
     reconnectPeriodMs: config.uplink.reconnectPeriodS * 1000,
     log: log.child({ name: 'edge:uplink' }),
     now: clock.now,

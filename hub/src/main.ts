@@ -8,6 +8,7 @@ import { Accounts } from './auth/accounts.js'
 import { DeniedLogins } from './broker/deniedLogins.js'
 import { createEmbeddedBroker } from './broker/embeddedBroker.js'
 import { StationAuth } from './broker/stationAuth.js'
+import { CredentialRotation } from './fleet/credentialRotation.js'
 import { Fleet } from './fleet/fleet.js'
 import { DEFAULT_FLEET_WATCH, FleetWatch, type FleetWatchOptions } from './fleet/fleetWatch.js'
 import { RosterSync, type RosterSyncOptions } from './fleet/rosterSync.js'
@@ -23,6 +24,7 @@ import { FilePhotoStore } from './storage/files/filePhotoStore.js'
 import type { OperatorStore } from './storage/operatorStore.js'
 import { SqliteAlarmStore } from './storage/sqlite/sqliteAlarmStore.js'
 import { SqliteControlStore } from './storage/sqlite/sqliteControlStore.js'
+import { SqliteCredentialStore } from './storage/sqlite/sqliteCredentialStore.js'
 import { SqliteOperatorStore } from './storage/sqlite/sqliteOperatorStore.js'
 import { SqliteStorage } from './storage/sqlite/sqliteStorage.js'
 import { SqliteWorkStore } from './storage/sqlite/sqliteWorkStore.js'
@@ -128,7 +130,12 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
   })
   await fleet.load()
   // one set of station logins, for MQTT and for photo uploads over HTTP
-  const stationAuth = new StationAuth(registry)
+  // (a rotated secret from hub.db overrides the registry's: docs/OPERATIONS.md, "Rotating a station's secret")
+  let rotation: CredentialRotation | undefined
+  const stationAuth = new StationAuth(registry, {
+    now,
+    onPromoted: (stationId, commandId) => rotation?.onPromoted(stationId, commandId),
+  })
   const fleetWatchOpts = { ...DEFAULT_FLEET_WATCH, ...opts.fleetWatch }
   const deniedLogins = new DeniedLogins({ windowMs: fleetWatchOpts.deniedLoginsWindowMs, now })
   const broker = await createEmbeddedBroker({
@@ -151,8 +158,17 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
   await broker.bus.subscribe(allStationsFilter('heartbeat'), (t, p) => fleet.handleHeartbeat(t, p))
   // remote config and commands: kiosks' answers, and every desired config retained again
   const controlStore = new SqliteControlStore(storage.db)
+  rotation = new CredentialRotation({
+    auth: stationAuth,
+    store: new SqliteCredentialStore(storage.db),
+    control: controlStore,
+    log: log.child({ name: 'hub:credentials' }),
+    now,
+  })
+  await rotation.load()
   const control = new StationControl({
     store: controlStore,
+    rotation,
     bus: broker.bus,
     counters,
     log: log.child({ name: 'hub:control' }),
@@ -254,6 +270,7 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
       await api.close()
       await dutyWatch.stop()
       await fleetWatch.stop()
+      rotation?.stop()
       await broker.close()
       await committer.flush()
       await fleet.stop()

@@ -82,7 +82,18 @@ export const commandArgs = {
     },
     { additionalProperties: false },
   ),
-  rotateCredentials: Type.Object({}, { additionalProperties: false }),
+  rotateCredentials: Type.Object(
+    {
+      secret: Type.String({
+        minLength: 32,
+        maxLength: 256,
+        pattern: '^[A-Za-z0-9_-]+$',
+        description:
+          'The new station secret, made by the hub (256 random bits, base64url). Sent only on the station’s own command topic; the hub keeps only its SHA-256',
+      }),
+    },
+    { additionalProperties: false },
+  ),
 } as const satisfies Record<string, TSchema>
 export type CommandName = keyof typeof commandArgs
 export const COMMAND_NAMES = Object.keys(commandArgs) as CommandName[]

@@ -278,10 +278,11 @@ describe('remote config and commands, hub to kiosks', () => {
     )
     expect((await pin(edge, `${a1}-c1`, '2580')).status).toBe(200)
 
-    // not built yet, and said so; bad arguments are refused at the hub
+    // a kiosk started without its config file cannot keep a new secret, and says so
+    // (credentialRotation.test.ts rotates kiosks that have one); bad arguments are refused at the hub
     expect(await command(a1, 'rotateCredentials')).toMatchObject({
       state: 'rejected',
-      detail: expect.stringMatching(/not supported yet/),
+      detail: expect.stringMatching(/without its station config file/),
     })
     const badArgs = await api(townOp, 'POST', '/api/commands', {
       target: { station: a1 },

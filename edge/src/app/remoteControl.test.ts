@@ -9,7 +9,9 @@ import { RemoteControl } from './remoteControl.js'
 
 type Config = { interval: number }
 
-function setup() {
+const SECRET = 'n3w-secret-from-the-hub-xxxxxxxxxxxxxxxxxxxxxx'
+
+function setup(rotateCredentials?: (secret: string) => Promise<string>) {
   const clock = new ManualClock()
   const saved: StoredSettings[] = []
   const store: RemoteSettingsStore = {
@@ -42,6 +44,7 @@ function setup() {
       },
       restart: async (c) => void restarts.push(c),
       agent: () => agent,
+      ...(rotateCredentials ? { rotateCredentials } : {}),
     },
     undefined,
   )
@@ -128,11 +131,39 @@ describe('remote control on the kiosk', () => {
     expect(t.restarts).toEqual([undefined])
   })
 
+  it('rotates credentials through its dependency: accepted, then succeeded or failed with the reason', async () => {
+    const secrets: string[] = []
+    let fail = false
+    const t = setup(async (secret) => {
+      secrets.push(secret)
+      if (fail) throw new Error('could not log in with the new secret within 60 s; back on the old one')
+      return 'logged in with the new secret'
+    })
+    t.control.onCommand(t.command('rotateCredentials', { secret: SECRET }, '1'))
+    t.control.onCommand(t.command('rotateCredentials', {}, '2'))
+    await t.settle()
+    fail = true
+    t.control.onCommand(t.command('rotateCredentials', { secret: SECRET }, '3'))
+    t.control.onCommand(t.command('rotateCredentials', { secret: SECRET }, '1')) // delivered again
+    await t.settle()
+    expect(t.answers('1')).toEqual([
+      ['accepted', undefined],
+      ['succeeded', 'logged in with the new secret'],
+      ['succeeded', 'logged in with the new secret'],
+    ])
+    expect(t.answers('2')).toEqual([['rejected', '/args: missing field(s): secret']])
+    expect(t.answers('3')).toEqual([
+      ['accepted', undefined],
+      ['failed', 'could not log in with the new secret within 60 s; back on the old one'],
+    ])
+    expect(secrets).toEqual([SECRET, SECRET])
+  })
+
   it('rejects unknown commands, bad arguments and credential rotation, and expires late ones', async () => {
     const t = setup()
     t.control.onCommand(t.command('selfDestruct', {}, '1'))
     t.control.onCommand(t.command('reupload', { fromSeq: 'x' }, '2'))
-    t.control.onCommand(t.command('rotateCredentials', {}, '3'))
+    t.control.onCommand(t.command('rotateCredentials', { secret: SECRET }, '3'))
     const late = t.command('restartAgent', {}, '4')
     await t.settle()
     t.clock.advance(61_000)
@@ -141,7 +172,8 @@ describe('remote control on the kiosk', () => {
     expect(t.answers('1')).toEqual([['rejected', 'unknown command selfDestruct']])
     expect(t.answers('2')[0]?.[0]).toBe('rejected')
     expect(t.answers('2')[0]?.[1]).toMatch(/^\/args\/fromSeq/)
-    expect(t.answers('3')).toEqual([['rejected', expect.stringMatching(/^not supported yet/)]])
+    // a kiosk started without its config file cannot keep a new secret: the hub keeps the old one
+    expect(t.answers('3')).toEqual([['rejected', expect.stringMatching(/without its station config file/)]])
     expect(t.answers('4')).toEqual([['expired', expect.stringMatching(/expired/)]])
     expect(t.restarts).toEqual([])
   })

@@ -31,6 +31,12 @@ export interface RemoteControlDeps<C> {
   restart(config?: C): Promise<void>
   /** The agent running now (a new one after each restart). */
   agent(): Agent
+  /**
+   * `rotateCredentials`: keeps `secret` in the station config file and logs in with it,
+   * resolving with what happened, or throwing back on the old secret. Absent on a kiosk
+   * started without its config file: the command is then refused.
+   */
+  rotateCredentials?(secret: string): Promise<string>
 }
 
 const argValidators = Object.fromEntries(
@@ -110,12 +116,12 @@ export class RemoteControl<C> implements ControlHandlers {
       this.answer(command.commandId, 'rejected', errors.map((e) => `${e.path}: ${e.message}`).join('; '))
       return
     }
-    if (name === 'rotateCredentials') {
-      // the two-phase rotation (hub-side pending secret) is not built yet; say so plainly
+    if (name === 'rotateCredentials' && !this.deps.rotateCredentials) {
+      // the hub discards the pending secret on this answer: the old one stays in force
       this.answer(
         command.commandId,
         'rejected',
-        'not supported yet: re-provision the station to change its secret',
+        'this kiosk was started without its station config file (ejia-edge --config), so it cannot keep a new secret',
       )
       return
     }
@@ -145,6 +151,10 @@ export class RemoteControl<C> implements ControlHandlers {
         const got = await this.deps.agent().resyncRoster()
         return `full roster version ${got.version} applied: ${got.people} people`
       }
+      case 'rotateCredentials':
+        return await (this.deps.rotateCredentials as (secret: string) => Promise<string>)(
+          args.secret as string,
+        )
       case 'reupload': {
         const fromSeq = args.fromSeq as number
         const n = await this.deps.agent().reupload(fromSeq)

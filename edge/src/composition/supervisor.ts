@@ -7,6 +7,7 @@ import type { Agent, ControlHandlers } from '../app/agent.js'
 import { RemoteControl } from '../app/remoteControl.js'
 import type { Clock } from '../ports/clock.js'
 import type { StoredSettings } from '../ports/remoteSettings.js'
+import { type RotationHooks, StationCredentials, type UplinkLogin } from './credentials.js'
 
 /** One run of the agent on one config: what `startEdge`'s composition gives back. */
 export interface EdgeRun {
@@ -15,7 +16,22 @@ export interface EdgeRun {
   stop(): Promise<void>
 }
 
-export type RunEdge = (config: StationConfig, control: ControlHandlers) => Promise<EdgeRun>
+/** `login`: the secrets the run's uplink logs in with (`config.hub.password` is its first). */
+export type RunEdge = (
+  config: StationConfig,
+  control: ControlHandlers,
+  login: UplinkLogin,
+) => Promise<EdgeRun>
+
+export interface SuperviseOptions {
+  log: Logger
+  clock?: Clock
+  /** The station config file the kiosk started from; without it `rotateCredentials` is refused. */
+  configFile?: string
+  /** How long a rotation waits to log in with the new secret (default 60 s). */
+  rotationTimeoutMs?: number
+  rotationHooks?: RotationHooks
+}
 
 export interface Supervised {
   readonly run: EdgeRun
@@ -32,7 +48,7 @@ export interface Supervised {
  */
 export async function supervise(
   base: StationConfig,
-  opts: { log: Logger; clock?: Clock },
+  opts: SuperviseOptions,
   runEdge: RunEdge,
 ): Promise<Supervised> {
   const log = opts.log.child({ name: 'edge:remote' })
@@ -57,40 +73,59 @@ export async function supervise(
     )
   }
 
+  const clock = opts.clock ?? systemClock
+  // restarts the agent (on `next`, else the config it runs on); set once the runs are wired
+  let restart: (next?: StationConfig) => Promise<void> = async () => undefined
+  const credentials = StationCredentials.open(opts.configFile, base.hub.password, {
+    clock,
+    log: opts.log.child({ name: 'edge:credentials' }),
+    ...(opts.rotationTimeoutMs === undefined ? {} : { timeoutMs: opts.rotationTimeoutMs }),
+    ...(opts.rotationHooks === undefined ? {} : { hooks: opts.rotationHooks }),
+    onSwitched: () => void restart().catch((err: unknown) => log.error({ err }, 'restart failed')),
+  })
+
   let apiPort: number | undefined
   let current: EdgeRun | undefined
   let stopping = false
   let restarting: Promise<void> = Promise.resolve()
   const start = async (next: StationConfig): Promise<EdgeRun> => {
+    const login = credentials.login()
     const effective: StationConfig = {
       ...next,
+      // the secret in force, which a rotation may have changed since the file was read
+      hub: { ...next.hub, password: login.password },
       configVersion: remoteConfigVersion(base.configVersion, remote.appliedVersion),
       // a restart keeps the port the kiosk UI knows, even when the file says "any" (0)
       localApi: { ...next.localApi, port: apiPort ?? next.localApi.port },
     }
-    const run = await runEdge(effective, remote)
+    const run = await runEdge(effective, remote, login)
     if (run.localApiUrl) apiPort = Number(new URL(run.localApiUrl).port)
     config = next
     return run
   }
+  restart = (next) => {
+    const go = async () => {
+      await restarting.catch(() => undefined)
+      const run = current
+      current = undefined
+      await run?.stop()
+      if (!stopping) current = await start(next ?? config)
+    }
+    restarting = go()
+    return restarting
+  }
   const remote: RemoteControl<StationConfig> = new RemoteControl(
     {
-      clock: opts.clock ?? systemClock,
+      clock,
       log,
       store,
       base,
       check,
       agent: () => (current as EdgeRun).agent,
-      restart(next) {
-        const go = async () => {
-          const run = current
-          current = undefined
-          await run?.stop()
-          if (!stopping) current = await start(next ?? config)
-        }
-        restarting = go()
-        return restarting
-      },
+      restart: (next) => restart(next),
+      ...(credentials.canRotate
+        ? { rotateCredentials: (secret: string) => credentials.rotate(secret, () => restart()) }
+        : {}),
     },
     applied,
   )
@@ -103,6 +138,7 @@ export async function supervise(
     async stop() {
       // a command still waiting (a roster resync) fails with the agent; a restart finishes first
       stopping = true
+      credentials.close()
       await restarting.catch(() => undefined)
       await current?.stop()
       current = undefined

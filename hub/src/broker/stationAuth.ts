@@ -8,38 +8,147 @@ export type AuthDenial = 'unknownUser' | 'badSecret' | 'badClientId'
  * taking over another's session (a second CONNECT with a client id kicks the first). */
 export const stationClientId = (stationId: string): string => `ejia-edge-${stationId}`
 
+/** SHA-256 of a station secret, hex: what the registry and the hub's database hold. */
+export const secretSha256 = (secret: string | Buffer): string =>
+  createHash('sha256').update(secret).digest('hex')
+
+/** A new secret sent to a kiosk by `rotateCredentials`, not yet in force. */
+export interface PendingSecret {
+  sha256: string
+  commandId: string
+  /** After this it is no longer accepted, and the old secret stays. */
+  expiresAt: number
+}
+
+/**
+ * Where a station's secret stands (docs/OPERATIONS.md, "Rotating a station's secret"):
+ * `registry`: the provisioned secret; `rotated`: a secret from a rotation, kept in the
+ * hub's database, which overrides the registry's. Either may have a `pending` one beside it.
+ */
+export interface SecretState {
+  source: 'registry' | 'rotated'
+  pending: { commandId: string; expiresAt: number } | null
+}
+
+interface Login {
+  stationId: string
+  registrySha256: Buffer
+  current: Buffer
+  source: SecretState['source']
+  pending: (Omit<PendingSecret, 'sha256'> & { sha256: Buffer }) | undefined
+}
+
+export interface StationAuthOptions {
+  now?: () => number
+  /**
+   * A login with a station's pending secret made it current (and retired the one before);
+   * the caller keeps that in the database. Called for MQTT and HTTP logins alike.
+   */
+  onPromoted?: (stationId: string, commandId: string) => void
+}
+
 /**
  * Who may connect, and what each station may publish and read. Stations log in with the
- * secret issued at provisioning; the registry holds only its SHA-256.
+ * secret issued at provisioning, or the one a rotation gave them; only SHA-256 hashes are
+ * held. While a rotation is pending both the current and the pending secret are accepted:
+ * the first login with the pending one makes it current, and the old one is refused from
+ * then on. So a kiosk holding either secret can always log in.
  */
 export class StationAuth {
-  private readonly byUsername = new Map<string, { stationId: string; secretSha256: Buffer }>()
-  private readonly stationIds = new Set<string>()
+  private readonly byUsername = new Map<string, Login>()
+  private readonly byStation = new Map<string, Login>()
+  private readonly now: () => number
 
-  constructor(registry: Registry) {
+  constructor(
+    registry: Registry,
+    private readonly opts: StationAuthOptions = {},
+  ) {
+    this.now = opts.now ?? Date.now
     for (const s of registry.stations) {
-      this.stationIds.add(s.id)
-      this.byUsername.set(s.auth.username, {
+      const hash = Buffer.from(s.auth.secretSha256, 'hex')
+      const login: Login = {
         stationId: s.id,
-        secretSha256: Buffer.from(s.auth.secretSha256, 'hex'),
-      })
+        registrySha256: hash,
+        current: hash,
+        source: 'registry',
+        pending: undefined,
+      }
+      this.byUsername.set(s.auth.username, login)
+      this.byStation.set(s.id, login)
     }
   }
 
-  /** Returns the station id on success, or why the login is refused. */
+  /** Returns the station id on success (and which secret it used), or why the login is refused. */
   authenticate(
     clientId: string,
     username: string | undefined,
     password: Buffer | undefined,
-  ): { ok: true; stationId: string } | { ok: false; reason: AuthDenial } {
+  ): { ok: true; stationId: string; secret: 'current' | 'pending' } | { ok: false; reason: AuthDenial } {
     const entry = username === undefined ? undefined : this.byUsername.get(username)
     if (!entry) return { ok: false, reason: 'unknownUser' }
     const given = createHash('sha256')
       .update(password ?? Buffer.alloc(0))
       .digest()
-    if (!timingSafeEqual(given, entry.secretSha256)) return { ok: false, reason: 'badSecret' }
+    const pending = entry.pending && entry.pending.expiresAt > this.now() ? entry.pending : undefined
+    // both compared every time, so the answer takes as long whichever matches
+    const isCurrent = timingSafeEqual(given, entry.current)
+    const isPending = pending !== undefined && timingSafeEqual(given, pending.sha256)
+    if (!isCurrent && !isPending) return { ok: false, reason: 'badSecret' }
     if (clientId !== stationClientId(entry.stationId)) return { ok: false, reason: 'badClientId' }
-    return { ok: true, stationId: entry.stationId }
+    if (isPending && !isCurrent) {
+      this.promote(entry.stationId, pending.commandId)
+      this.opts.onPromoted?.(entry.stationId, pending.commandId)
+      return { ok: true, stationId: entry.stationId, secret: 'pending' }
+    }
+    return { ok: true, stationId: entry.stationId, secret: 'current' }
+  }
+
+  /** The registry's hash of a station's secret (hex), whatever is in force now. */
+  registrySha256(stationId: string): string | undefined {
+    return this.byStation.get(stationId)?.registrySha256.toString('hex')
+  }
+
+  secretState(stationId: string): SecretState | undefined {
+    const entry = this.byStation.get(stationId)
+    if (!entry) return undefined
+    const p = entry.pending
+    return {
+      source: entry.source,
+      pending: p && p.expiresAt > this.now() ? { commandId: p.commandId, expiresAt: p.expiresAt } : null,
+    }
+  }
+
+  /** A rotated secret from the hub's database, in force over the registry's. */
+  useRotated(stationId: string, sha256: string): void {
+    const entry = this.byStation.get(stationId)
+    if (!entry) return
+    entry.current = Buffer.from(sha256, 'hex')
+    entry.source = 'rotated'
+  }
+
+  /** Accepts `pending` beside the current secret until it expires, replacing any other pending one. */
+  setPending(stationId: string, pending: PendingSecret): void {
+    const entry = this.byStation.get(stationId)
+    if (!entry) throw new Error(`no station ${stationId}`)
+    entry.pending = { ...pending, sha256: Buffer.from(pending.sha256, 'hex') }
+  }
+
+  /** The pending secret of that command becomes current; the old one is refused from now on. */
+  promote(stationId: string, commandId: string): boolean {
+    const entry = this.byStation.get(stationId)
+    if (!entry?.pending || entry.pending.commandId !== commandId) return false
+    entry.current = entry.pending.sha256
+    entry.source = 'rotated'
+    entry.pending = undefined
+    return true
+  }
+
+  /** Forgets the pending secret of that command (failed or expired); the current one stays. */
+  discardPending(stationId: string, commandId: string): boolean {
+    const entry = this.byStation.get(stationId)
+    if (!entry?.pending || entry.pending.commandId !== commandId) return false
+    entry.pending = undefined
+    return true
   }
 
   /**
@@ -52,7 +161,7 @@ export class StationAuth {
     const prefix = stationClientId('')
     if (!clientId.startsWith(prefix)) return undefined
     const id = clientId.slice(prefix.length)
-    return this.stationIds.has(id) ? id : undefined
+    return this.byStation.has(id) ? id : undefined
   }
 
   /** A station publishes only its own `up` channels. */

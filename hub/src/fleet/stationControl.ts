@@ -11,6 +11,7 @@ import type { Logger } from 'pino'
 import type { MessageBus } from '../broker/bus.js'
 import type { Counters } from '../ingest/counters.js'
 import type { ControlStore, DesiredConfig, StationCommand } from '../storage/controlStore.js'
+import type { CredentialRotation } from './credentialRotation.js'
 
 /** A command not answered after this long is sent again on the station's next heartbeat. */
 const RESEND_AFTER_MS = 30_000
@@ -35,6 +36,8 @@ export class StationControl {
       counters: Counters
       log: Logger
       now: () => number
+      /** `rotateCredentials`: the new secret, its pending state and its promotion. */
+      rotation?: CredentialRotation
     },
   ) {}
 
@@ -79,11 +82,18 @@ export class StationControl {
       now,
     )
     for (const c of commands) {
+      // the new secret is pending (accepted at login) before the kiosk can hear of it
+      if (name === 'rotateCredentials') await this.deps.rotation?.begin(c.stationId, c.commandId, c.expiresAt)
       this.open.add(c.stationId)
       await this.publishCommand(c)
     }
     this.deps.log.info({ by, name, stations: commands.length }, 'command issued')
     return commands
+  }
+
+  /** Stations among these with a secret rotation pending; a second one must wait. */
+  rotationPending(stationIds: readonly string[]): string[] {
+    return this.deps.rotation?.pendingAmong(stationIds) ?? []
   }
 
   handleConfigState(topic: string, payload: Buffer): void {
@@ -109,6 +119,9 @@ export class StationControl {
     const decoded = codecs.commandResult.decode(payload)
     if (!decoded.ok) return this.refused(stationId, 'commandResult', decoded.errors)
     const r = decoded.value
+    this.deps.rotation
+      ?.onResult(stationId, r)
+      .catch((err: unknown) => this.deps.log.error({ err, stationId }, 'rotation answer not saved'))
     this.deps.store.recordCommandResult(stationId, r, this.deps.now()).then(
       (changed) => {
         if (changed)
@@ -140,7 +153,12 @@ export class StationControl {
   private async resend(stationId: string, now: number): Promise<void> {
     const unanswered = await this.deps.store.unanswered(stationId, now)
     if (unanswered.length === 0) this.open.delete(stationId)
-    const due = unanswered.filter((c) => now - c.sentAt >= RESEND_AFTER_MS)
+    // a rotation whose secret a restarted hub no longer holds cannot be sent again: it expires
+    const due = unanswered.filter(
+      (c) =>
+        now - c.sentAt >= RESEND_AFTER_MS &&
+        (c.name !== 'rotateCredentials' || this.deps.rotation?.wireArgs(c.commandId, c.args) !== undefined),
+    )
     if (due.length === 0) return
     await this.deps.store.markResent(
       due.map((c) => c.commandId),
@@ -159,15 +177,28 @@ export class StationControl {
     return this.deps.bus.publish(stationTopic(c.stationId, 'config'), payload, { qos: 1, retain: true })
   }
 
-  private publishCommand(c: StationCommand): Promise<void> {
+  private async publishCommand(c: StationCommand): Promise<void> {
+    let args = c.args
+    if (c.name === 'rotateCredentials') {
+      // the secret travels only on the wire, never in the command's stored args
+      const wire = this.deps.rotation?.wireArgs(c.commandId, c.args)
+      if (wire === undefined) {
+        this.deps.log.warn(
+          { stationId: c.stationId, commandId: c.commandId },
+          'rotation has no secret to send',
+        )
+        return
+      }
+      args = wire
+    }
     const payload = codecs.command.encode({
       commandId: c.commandId,
       name: c.name,
-      args: c.args,
+      args,
       issuedAt: new Date(c.issuedAt).toISOString(),
       expiresAt: new Date(c.expiresAt).toISOString(),
     })
-    return this.deps.bus.publish(stationTopic(c.stationId, 'command'), payload, { qos: 1, retain: false })
+    await this.deps.bus.publish(stationTopic(c.stationId, 'command'), payload, { qos: 1, retain: false })
   }
 
   private refused(stationId: string, channel: string, errors: { code: string; message: string }[]): void {

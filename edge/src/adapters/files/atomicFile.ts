@@ -7,9 +7,9 @@ import { open, rename, rm } from 'node:fs/promises'
  * (rename(2) is atomic within a file system). Call `syncDir` after it, so the rename itself
  * survives power loss.
  */
-export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, data: Uint8Array, mode = 0o666): Promise<void> {
   const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`
-  const file = await open(tmp, 'wx')
+  const file = await open(tmp, 'wx', mode)
   try {
     await file.writeFile(data)
     await file.sync()

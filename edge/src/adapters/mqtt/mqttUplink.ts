@@ -22,6 +22,14 @@ export interface MqttUplinkOptions {
   reconnectPeriodMs: number
   log: Logger
   now?: () => number
+  /**
+   * The other secret the kiosk knows during or after a rotation (docs/OPERATIONS.md,
+   * "Rotating a station's secret"): when the hub refuses one as bad credentials, the next
+   * attempt uses the other, so a kiosk holding the secret in force always gets in.
+   */
+  alternatePassword?: string
+  /** Logged in, with this secret (the password, or the alternate one). */
+  onLogin?: (password: string) => void
 }
 
 /**
@@ -76,6 +84,7 @@ export class MqttUplink implements Uplink {
 
     client.on('connect', () => {
       handlers.onFault(undefined)
+      this.opts.onLogin?.(client.options.password as string)
       const online: Status = {
         state: 'online',
         reason: 'connected',
@@ -157,6 +166,12 @@ export class MqttUplink implements Uplink {
     client.on('error', (err) => {
       const code = (err as { code?: number }).code
       if (code === 4 || code === 5) {
+        const { password, alternatePassword } = this.opts
+        if (alternatePassword !== undefined) {
+          // CONNACK 4 [MQTT-3.2.2.3]: the other secret on the next attempt (mqtt.js builds each CONNECT from options)
+          client.options.password = client.options.password === password ? alternatePassword : password
+          this.log.info('hub refused this secret; trying the other one the kiosk holds')
+        }
         handlers.onFault({
           code: 'authRejected',
           message: `hub refused the station's credentials (${err.message})`,

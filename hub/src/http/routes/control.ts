@@ -106,8 +106,14 @@ const commandView = (c: StationCommand) => ({
   sends: c.sends,
 })
 
+/**
+ * What an operator may give each command. `rotateCredentials` takes nothing from them: the
+ * hub makes the new secret and adds it on the wire only (docs/OPERATIONS.md, "Rotating a
+ * station's secret").
+ */
+const operatorArgs = { ...commandArgs, rotateCredentials: Type.Object({}, { additionalProperties: false }) }
 const argValidators = Object.fromEntries(
-  Object.entries(commandArgs).map(([n, s]) => [n, Compile(s)]),
+  Object.entries(operatorArgs).map(([n, s]) => [n, Compile(s)]),
 ) as Record<CommandName, ReturnType<typeof Compile>>
 
 /**
@@ -257,7 +263,12 @@ export function controlRoutes(app: Api, deps: ApiDeps): void {
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ commands: Type.Array(CommandView) }), 400: Problem, 404: Problem },
+        response: {
+          201: Type.Object({ commands: Type.Array(CommandView) }),
+          400: Problem,
+          404: Problem,
+          409: Problem,
+        },
       },
     },
     async (req, reply) => {
@@ -273,6 +284,13 @@ export function controlRoutes(app: Api, deps: ApiDeps): void {
       const stations = stationsOf(req, req.body.target as Target)
       if (stations.length === 0)
         return reply.code(404).send({ error: 'notFound', message: 'no station in the target' })
+      const rotating = name === 'rotateCredentials' ? deps.control.rotationPending(stations) : []
+      if (rotating.length > 0) {
+        return reply.code(409).send({
+          error: 'rotationPending',
+          message: `a secret rotation is still pending for ${rotating.join(', ')}: wait for its answer or its expiry`,
+        })
+      }
       const commands = await deps.control.issue(
         stations,
         name,

@@ -279,3 +279,24 @@ hubMigrations.push({
   name: 'events by person',
   sql: `CREATE INDEX events_by_person ON events (json_extract(body, '$.personId'), ingest_id);`,
 })
+
+/**
+ * Station secrets rotated from the hub (issue 7, `rotateCredentials`): the SHA-256 of a
+ * rotated secret that overrides the registry's, and of one sent to a kiosk but not yet in
+ * force. Never a secret: the hub holds a secret it sends only in memory.
+ */
+hubMigrations.push({
+  version: 9,
+  name: 'station secrets',
+  sql: `
+    CREATE TABLE station_secrets (
+      station_id         TEXT PRIMARY KEY,
+      registry_sha256    TEXT NOT NULL,
+      current_sha256     TEXT,
+      rotated_at         INTEGER,
+      pending_sha256     TEXT,
+      pending_command_id TEXT,
+      pending_expires_at INTEGER
+    );
+  `,
+})
