@@ -28,6 +28,14 @@ export function fakeControlRoutes(stations: () => readonly StationView[], operat
   const now = Date.now()
   const configs = new Map<string, FakeConfig>()
   const commands: CommandView[] = []
+  /** Every version pushed through this fake, for /api/config/history. */
+  const log: {
+    stationId: string
+    version: number
+    issuedAt: string
+    issuedBy: string
+    settings: Record<string, unknown>
+  }[] = []
   const online = (id: string) => stations().find((s) => s.id === id)?.status === 'online'
   const iso = (t: number) => new Date(t).toISOString()
 
@@ -146,6 +154,16 @@ export function fakeControlRoutes(stations: () => readonly StationView[], operat
         })
         return { status: 200, body: { stations: rows } }
       }
+      if (path === '/api/config/history') {
+        // what was pushed here, and the standing versions of the seeded history
+        const seen = new Set(log.map((v) => `${v.stationId}:${v.version}`))
+        const standing = stations().flatMap((s) => {
+          const d = configs.get(s.id)?.desired
+          return d && !seen.has(`${s.id}:${d.version}`) ? [{ stationId: s.id, ...d }] : []
+        })
+        const versions = [...log, ...standing].sort((a, b) => b.issuedAt.localeCompare(a.issuedAt))
+        return { status: 200, body: { versions } }
+      }
       if (path === '/api/commands')
         return {
           status: 200,
@@ -171,8 +189,10 @@ export function fakeControlRoutes(stations: () => readonly StationView[], operat
       const pushed = targeted(body.target).map((id) => {
         const before = configs.get(id)
         const version = (before?.desired?.version ?? 0) + 1
+        const desired = { version, issuedAt: iso(Date.now()), issuedBy: operator, settings: body.settings }
+        log.push({ stationId: id, ...desired })
         configs.set(id, {
-          desired: { version, issuedAt: iso(Date.now()), issuedBy: operator, settings: body.settings },
+          desired,
           applied: before?.applied ?? 0,
           state: 'pending',
           problems: [],

@@ -523,6 +523,16 @@ describe('operators and their scopes, route by route', () => {
       ),
     ).toEqual([a1])
     expect((await config.as(cadre, 'GET', `/api/config?station=${a2}`)).status).toBe(403)
+    // a station's versions, newest first: the town's push, then the district's
+    const history = route('/api/config/history')
+    const versions = (await history.as(townOp, 'GET', `/api/config/history?station=${a1}`)).body.versions
+    expect(versions.map((v: { issuedBy: string }) => v.issuedBy)).toEqual(['admin', 'town-a'])
+    expect((await history.as(townOp, 'GET', `/api/config/history?station=${b1}`)).status).toBe(403)
+    expect((await history.as(cadre, 'GET', `/api/config/history?station=${a1}`)).status).toBe(200)
+    // without a station: every station of the scope, and no other
+    const townWide = (await history.as(townOp, 'GET', '/api/config/history')).body.versions
+    expect(stationsIn(townWide)).toEqual(new Set([townA]))
+    expect((await history.as(townOp, 'GET', `/api/config/history?town=${townB}`)).status).toBe(403)
     expect(stationsIn((await commands.as(townOp, 'GET', '/api/commands')).body.commands)).toEqual(
       new Set([townA]),
     )

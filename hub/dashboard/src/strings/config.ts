@@ -101,8 +101,8 @@ export const configPage = {
     },
     history: {
       title: '推送记录',
-      derived: '各站点当前下发的版本（完整历史见审计日志）',
-      full: '最近的推送（审计日志）',
+      derived: '各站点当前下发的版本',
+      full: '最近的推送',
       none: '还没有推送过配置',
       stations: (n: number) => `${n} 个站点`,
       versions: (list: string) => `版本 ${list}`,

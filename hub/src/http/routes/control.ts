@@ -244,6 +244,59 @@ export function controlRoutes(app: Api, deps: ApiDeps): void {
     },
   )
 
+  app.get(
+    '/api/config/history',
+    {
+      schema: {
+        summary:
+          'Config versions pushed to one station, or to every station of a town or of the operator’s scope, newest first',
+        querystring: Type.Object({
+          station: Type.Optional(StationId),
+          town: Type.Optional(TownCode),
+          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+        }),
+        response: {
+          200: Type.Object({
+            versions: Type.Array(
+              Type.Object({
+                stationId: StationId,
+                version: Type.Integer(),
+                issuedAt: Time,
+                issuedBy: Type.String(),
+                settings: Type.Record(Type.String(), Type.Unknown()),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const { town, station } = req.scope.narrow(req.query)
+      const stations = deps.fleet
+        .list()
+        .filter((s) => req.scope.allowsStation(s.id))
+        .filter(
+          (s) => (station === undefined || s.id === station) && (town === undefined || s.townCode === town),
+        )
+      const each = await Promise.all(
+        stations.map((s) => deps.controlStore.configHistory(s.id, req.query.limit)),
+      )
+      const versions = each
+        .flat()
+        .sort((a, b) => b.issuedAt - a.issuedAt || a.stationId.localeCompare(b.stationId))
+        .slice(0, req.query.limit)
+      return {
+        versions: versions.map((v) => ({
+          stationId: v.stationId,
+          version: v.version,
+          issuedAt: new Date(v.issuedAt).toISOString(),
+          issuedBy: v.issuedBy,
+          settings: v.settings,
+        })),
+      }
+    },
+  )
+
   app.post(
     '/api/commands',
     {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
-import type { AuditView, StationConfigView } from '../../api/types.js'
+import type { StationConfigView } from '../../api/types.js'
 import { useDashboard } from '../../context.js'
 import { dateTime } from '../../format.js'
 import { zh } from '../../strings/index.js'
@@ -12,28 +12,34 @@ interface Push {
   settings: unknown
 }
 
+/** One version of one station, as GET /api/config/history answers. */
+interface PushedVersion {
+  stationId: string
+  version: number
+  issuedAt: string
+  issuedBy: string
+  settings: unknown
+}
+
 /**
- * 推送记录: who pushed what, when. The district reads the pushes in the audit trail
- * (`config.push`, its latest 1,000 entries); the API has no history route for other tiers
- * yet, so everyone also sees the pushes still standing, one per group of stations pushed
- * together (the same push in both is shown once).
+ * 推送记录: who pushed what, when, to how many stations: the config versions of every station
+ * in the operator's scope (GET /api/config/history, the latest 1,000), grouped by the push
+ * that made them (same time, same operator). Until they arrive, the versions still standing.
  */
 export function History(props: { rows: readonly StationConfigView[] }) {
-  const { api, state } = useDashboard()
-  const district = state.operator.value?.tier === 'district'
-  const [audited, setAudited] = useState<Push[] | null>(null)
+  const { api } = useDashboard()
+  const [pushed, setPushed] = useState<Push[] | null>(null)
   const latest = props.rows.reduce((m, r) => Math.max(m, r.desired ? Date.parse(r.desired.issuedAt) : 0), 0)
   useEffect(() => {
-    if (!district) return
-    api<{ entries: AuditView[] }>('GET', '/api/audit?limit=1000')
-      .then((r) => setAudited(r.entries.filter((e) => e.action === 'config.push').map(fromAudit)))
-      .catch(() => setAudited(null))
-  }, [district, latest])
-  const pushes = merged(audited ?? [], standing(props.rows))
+    api<{ versions: PushedVersion[] }>('GET', '/api/config/history?limit=1000')
+      .then((r) => setPushed(grouped(r.versions)))
+      .catch(() => setPushed(null))
+  }, [latest])
+  const pushes = merged(pushed ?? [], standing(props.rows))
   return (
     <section class="history" data-testid="config-history">
       <h3>{zh.config.history.title}</h3>
-      <p class="muted">{audited ? zh.config.history.full : zh.config.history.derived}</p>
+      <p class="muted">{pushed ? zh.config.history.full : zh.config.history.derived}</p>
       {pushes.length === 0 ? (
         <p class="muted">{zh.config.history.none}</p>
       ) : (
@@ -55,6 +61,27 @@ export function History(props: { rows: readonly StationConfigView[] }) {
   )
 }
 
+/** Versions of many stations, grouped by the push that made them. */
+function grouped(versions: readonly PushedVersion[]): Push[] {
+  return groupPushes(
+    versions.map((v) => ({ at: v.issuedAt, by: v.issuedBy, version: v.version, settings: v.settings })),
+  )
+}
+
+function groupPushes(
+  items: readonly { at: string; by: string; version: number; settings: unknown }[],
+): Push[] {
+  const groups = new Map<string, Push>()
+  for (const i of items) {
+    const key = `${i.at}|${i.by}`
+    const g = groups.get(key) ?? { at: i.at, by: i.by, stations: 0, versions: [], settings: i.settings }
+    g.stations += 1
+    g.versions.push(i.version)
+    groups.set(key, g)
+  }
+  return [...groups.values()].sort((a, b) => b.at.localeCompare(a.at))
+}
+
 function merged(audited: readonly Push[], standing: readonly Push[]): Push[] {
   const seen = new Set(audited.map((p) => `${p.at}|${p.by}`))
   return [...audited, ...standing.filter((p) => !seen.has(`${p.at}|${p.by}`))].sort((a, b) =>
@@ -62,30 +89,22 @@ function merged(audited: readonly Push[], standing: readonly Push[]): Push[] {
   )
 }
 
-function fromAudit(e: AuditView): Push {
-  const d = (e.detail ?? {}) as { settings?: unknown; versions?: [string, number][] }
-  const versions = (d.versions ?? []).map(([, v]) => v)
-  return { at: e.at, by: e.actor, stations: versions.length, versions, settings: d.settings ?? {} }
-}
-
 /** The desired configs, grouped by the push that made them (same time, same operator). */
 function standing(rows: readonly StationConfigView[]): Push[] {
-  const groups = new Map<string, Push>()
-  for (const r of rows) {
-    if (!r.desired) continue
-    const key = `${r.desired.issuedAt}|${r.desired.issuedBy}`
-    const g = groups.get(key) ?? {
-      at: r.desired.issuedAt,
-      by: r.desired.issuedBy,
-      stations: 0,
-      versions: [],
-      settings: r.desired.settings,
-    }
-    g.stations += 1
-    g.versions.push(r.desired.version)
-    groups.set(key, g)
-  }
-  return [...groups.values()].sort((a, b) => b.at.localeCompare(a.at))
+  return groupPushes(
+    rows.flatMap((r) =>
+      r.desired
+        ? [
+            {
+              at: r.desired.issuedAt,
+              by: r.desired.issuedBy,
+              version: r.desired.version,
+              settings: r.desired.settings,
+            },
+          ]
+        : [],
+    ),
+  )
 }
 
 function versionList(versions: readonly number[]): string {
