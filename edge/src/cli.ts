@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadStationConfig } from '@ejia/firmware-config'
 import { createLogger, parsePort, stopOnSignals } from '@ejia/platform'
+import { startWatchdog } from './adapters/system/watchdog.js'
 import { startEdge } from './main.js'
 
 const USAGE =
@@ -43,4 +44,9 @@ const edge = await startEdge(config, { log, configFile: resolve(values.config) }
 })
 console.log(JSON.stringify({ stationId: config.station.id, localApi: edge.localApiUrl ?? null }))
 
-stopOnSignals(() => edge.stop(), log)
+// ejia-edge.service's WatchdogSec: pings only while the process runs its event loop
+const stopWatchdog = startWatchdog(log.child({ name: 'edge:watchdog' }))
+stopOnSignals(() => {
+  stopWatchdog()
+  return edge.stop()
+}, log)

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import type { StationConfig } from '@ejia/firmware-config'
 import type { Logger } from 'pino'
 import { createLocalApi, kioskUiDir } from './adapters/http/localApi.js'
-import { MqttUplink } from './adapters/mqtt/mqttUplink.js'
+import { MqttUplink, readUplinkTls } from './adapters/mqtt/mqttUplink.js'
 import { SqliteJournal } from './adapters/sqlite/sqliteJournal.js'
 import { SqliteRoster } from './adapters/sqlite/sqliteRoster.js'
 import { diskSpaceOf } from './adapters/system/diskSpace.js'
@@ -15,6 +15,7 @@ import { startDevices } from './composition/devices.js'
 import { loadFace, startFace } from './composition/face.js'
 import { startPhotos } from './composition/photos.js'
 import { type EdgeRun, supervise } from './composition/supervisor.js'
+import { agentUpgrades } from './composition/upgrades.js'
 import type { Clock } from './ports/clock.js'
 import { AGENT_VERSION } from './version.js'
 
@@ -53,9 +54,15 @@ export const ROSTER_FILE = 'roster.db'
  * (`<dataDir>/remote-settings.json`), and restarts it in-process when they change.
  */
 export async function startEdge(config: StationConfig, opts: EdgeOptions): Promise<EdgeHandle> {
-  const supervised = await supervise(config, opts, (effective, control, login) =>
-    runEdge(effective, opts, control, login),
+  let localApiUrl = (): string | undefined => undefined
+  const upgrades = agentUpgrades(config, { log: opts.log, localApiUrl: () => localApiUrl() })
+  const supervised = await supervise(
+    config,
+    { ...opts, upgradeAgent: (id, args) => upgrades.upgradeAgent(id, args) },
+    (effective, control, login) => runEdge(effective, opts, control, login),
   )
+  localApiUrl = () => supervised.run.localApiUrl
+  const stopOutcomes = upgrades.reportOutcomes(supervised.remote)
   return {
     get agent() {
       return supervised.run.agent
@@ -64,7 +71,10 @@ export async function startEdge(config: StationConfig, opts: EdgeOptions): Promi
       return supervised.run.localApiUrl
     },
     remote: supervised.remote,
-    stop: () => supervised.stop(),
+    stop: () => {
+      stopOutcomes()
+      return supervised.stop()
+    },
   }
 }
 
@@ -79,6 +89,8 @@ async function runEdge(
   const clock = opts.clock ?? systemClock
   const stationId = config.station.id
   const faults = new FaultBoard(clock)
+  // read first: a missing certificate stops the start before anything is opened
+  const tls = config.hub.tls ? readUplinkTls(config.hub.tls) : undefined
   const journal = await SqliteJournal.open(join(config.dataDir, JOURNAL_FILE), stationId)
   // without a roster file, the kiosk holds the hub's roster for its station
   const replica =
@@ -93,6 +105,7 @@ async function runEdge(
     ...(login.alternatePassword === undefined ? {} : { alternatePassword: login.alternatePassword }),
     onLogin: login.onLogin,
     reconnectPeriodMs: config.uplink.reconnectPeriodS * 1000,
+    ...(tls ? { tls } : {}),
     log: log.child({ name: 'edge:uplink' }),
     now: clock.now,
   })
@@ -113,6 +126,10 @@ async function runEdge(
       ackTimeoutMs: config.uplink.ackTimeoutS * 1000,
       heartbeatIntervalMs: config.uplink.heartbeatIntervalS * 1000,
       retentionMs: config.journal.retentionDays * 86_400_000,
+      journalBound: {
+        maxBytes: config.journal.maxBytes,
+        diskWarnFreeBytes: config.journal.diskWarnFreeBytes,
+      },
       versions: {
         agent: AGENT_VERSION,
         config: config.configVersion,

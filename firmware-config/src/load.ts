@@ -59,7 +59,7 @@ const registryValidator = Compile(Registry)
 
 /**
  * Parses a station config with defaults filled in and its devices checked against their
- * hardware profiles; `dataDir` and the roster file come back absolute.
+ * hardware profiles; `dataDir`, the roster file and the TLS files come back absolute.
  */
 export function parseStationConfig(raw: unknown, file = '<config>', baseDir = process.cwd()): StationConfig {
   const config = validate(StationConfig, stationConfigValidator, file, raw)
@@ -69,6 +69,18 @@ export function parseStationConfig(raw: unknown, file = '<config>', baseDir = pr
     ...config,
     dataDir: resolve(baseDir, config.dataDir),
     roster: { file: config.roster.file === '' ? '' : resolve(baseDir, config.roster.file) },
+    ...(config.hub.tls
+      ? {
+          hub: {
+            ...config.hub,
+            tls: {
+              caFile: resolve(baseDir, config.hub.tls.caFile),
+              certFile: resolve(baseDir, config.hub.tls.certFile),
+              keyFile: resolve(baseDir, config.hub.tls.keyFile),
+            },
+          },
+        }
+      : {}),
   }
 }
 

@@ -1,15 +1,25 @@
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadRegistry } from '@ejia/firmware-config'
 import { createLogger, parsePort, stopOnSignals } from '@ejia/platform'
-import { startHub } from './main.js'
+import { parseCount, parseInterval } from './backup/interval.js'
+import { type HubOptions, startHub } from './main.js'
 
 const USAGE = `usage: ejia-hub --data DIR --registry FILE [--mqtt-port N] [--http-port N]
                [--host ADDR] [--http-host ADDR] [--secure-cookies] [--metrics-public]
+               [--backup-dir DIR [--backup-every 6h] [--backup-keep 28]]
   --host is where the MQTT broker listens (default 0.0.0.0: kiosks must reach it);
   --http-host where the API and dashboard listen (default 127.0.0.1: serve them to the
   control centres through a reverse proxy with HTTPS, and pass --secure-cookies).
   A new hub makes the operator admin, its password in DIR/initial-admin-password.
   GET /metrics (Prometheus) needs a district operator's API token, unless --metrics-public.
+  --backup-dir makes an online backup of hub.db (and copies new photos) every
+  --backup-every (default 6h), keeping the newest --backup-keep (default 28, a week);
+  restore with ejia-backup. Without it the hub makes no backups.
+  --tls-cert/--tls-key/--tls-ca (PEM: the hub's server certificate and key and the district
+  CA, from \`ejia-config provision --ca\`) add an mqtts listener on --mqtts-port (default
+  8883) that takes only kiosks with a certificate from that CA naming the station they log
+  in as. --tls-only turns the plain MQTT listener off.
   Port 0 picks a free port. Prints the bound ports as one JSON line once listening.`
 
 const { values } = parseArgs({
@@ -22,6 +32,14 @@ const { values } = parseArgs({
     'http-host': { type: 'string', default: '127.0.0.1' },
     'secure-cookies': { type: 'boolean', default: false },
     'metrics-public': { type: 'boolean', default: false },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
+    'tls-ca': { type: 'string' },
+    'mqtts-port': { type: 'string', default: '8883' },
+    'tls-only': { type: 'boolean', default: false },
+    'backup-dir': { type: 'string' },
+    'backup-every': { type: 'string', default: '6h' },
+    'backup-keep': { type: 'string', default: '28' },
   },
 })
 if (!values.data || !values.registry) {
@@ -32,10 +50,29 @@ if (!values.data || !values.registry) {
 let registry: ReturnType<typeof loadRegistry>
 let mqttPort: number
 let httpPort: number
+let mqtts: HubOptions['mqtts']
+let backup: HubOptions['backup']
 try {
   mqttPort = parsePort('mqtt-port', values['mqtt-port'])
   httpPort = parsePort('http-port', values['http-port'])
   registry = loadRegistry(values.registry)
+  const tlsFiles = [values['tls-cert'], values['tls-key'], values['tls-ca']]
+  if (tlsFiles.some((f) => f !== undefined)) {
+    const [cert, key, ca] = tlsFiles
+    if (!cert || !key || !ca) throw new RangeError('--tls-cert, --tls-key and --tls-ca go together')
+    mqtts = {
+      port: parsePort('mqtts-port', values['mqtts-port']),
+      tls: { cert: readFileSync(cert), key: readFileSync(key), ca: readFileSync(ca) },
+    }
+  }
+  if (values['tls-only'] && !mqtts)
+    throw new RangeError('--tls-only needs --tls-cert, --tls-key and --tls-ca')
+  if (values['backup-dir'])
+    backup = {
+      backupDir: values['backup-dir'],
+      everyMs: parseInterval('backup-every', values['backup-every']),
+      keep: parseCount('backup-keep', values['backup-keep']),
+    }
 } catch (err) {
   console.error(err instanceof ConfigError || err instanceof RangeError ? err.message : err)
   process.exit(2)
@@ -52,12 +89,14 @@ const hub = await startHub({
   metricsPublic: values['metrics-public'],
   httpPort,
   log,
+  ...(backup ? { backup } : {}),
+  ...(mqtts ? { mqtts, plainMqtt: !values['tls-only'] } : {}),
 }).catch((err: unknown) => {
   // e.g. a port already taken, or a ledger from a newer version: say so and stop
   log.fatal({ err }, 'hub could not start')
   console.error(`ejia-hub could not start: ${(err as Error).message}`)
   process.exit(1)
 })
-console.log(JSON.stringify({ mqttPort: hub.mqttPort, httpPort: hub.httpPort }))
+console.log(JSON.stringify({ mqttPort: hub.mqttPort, mqttsPort: hub.mqttsPort, httpPort: hub.httpPort }))
 
 stopOnSignals(() => hub.stop(), log)

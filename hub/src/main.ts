@@ -1,16 +1,20 @@
 import { randomBytes } from 'node:crypto'
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Registry } from '@ejia/firmware-config'
 import { allStationsFilter } from '@ejia/protocol'
 import type { Logger } from 'pino'
 import { Accounts } from './auth/accounts.js'
+import { BackupSchedule, type BackupScheduleOptions } from './backup/backupSchedule.js'
+import { backupHub } from './backup/hubBackup.js'
+import { removeHubLock, writeHubLock } from './backup/hubLock.js'
 import { DeniedLogins } from './broker/deniedLogins.js'
-import { createEmbeddedBroker } from './broker/embeddedBroker.js'
+import { type BrokerTls, createEmbeddedBroker } from './broker/embeddedBroker.js'
 import { StationAuth } from './broker/stationAuth.js'
 import { CredentialRotation } from './fleet/credentialRotation.js'
 import { Fleet } from './fleet/fleet.js'
 import { DEFAULT_FLEET_WATCH, FleetWatch, type FleetWatchOptions } from './fleet/fleetWatch.js'
+import { StationRevocation } from './fleet/revocation.js'
 import { RosterSync, type RosterSyncOptions } from './fleet/rosterSync.js'
 import { StationControl } from './fleet/stationControl.js'
 import { createApi } from './http/api.js'
@@ -26,6 +30,7 @@ import { SqliteAlarmStore } from './storage/sqlite/sqliteAlarmStore.js'
 import { SqliteControlStore } from './storage/sqlite/sqliteControlStore.js'
 import { SqliteCredentialStore } from './storage/sqlite/sqliteCredentialStore.js'
 import { SqliteOperatorStore } from './storage/sqlite/sqliteOperatorStore.js'
+import { SqliteRevocationStore } from './storage/sqlite/sqliteRevocationStore.js'
 import { SqliteStorage } from './storage/sqlite/sqliteStorage.js'
 import { SqliteWorkStore } from './storage/sqlite/sqliteWorkStore.js'
 import type { RejectRecord } from './storage/storage.js'
@@ -36,6 +41,10 @@ export interface HubOptions {
   registry: Registry
   mqttHost: string
   mqttPort: number
+  /** Serve plain MQTT on mqttPort (default true); off for a hub that takes kiosks only over TLS. */
+  plainMqtt?: boolean
+  /** mqtts with client certificates from the district CA (docs/OPERATIONS.md, "Provisioning with a district CA"). */
+  mqtts?: { port: number; tls: BrokerTls }
   httpHost: string
   httpPort: number
   log: Logger
@@ -56,10 +65,14 @@ export interface HubOptions {
   initialAdmin?: { username: string; password: string }
   /** Session cookies marked Secure: the API is reached over HTTPS. */
   secureCookies?: boolean
+  /** Online backups of hub.db and a photo mirror, on a schedule (docs/OPERATIONS.md, "Backup"). */
+  backup?: BackupScheduleOptions
 }
 
 export interface HubHandle {
+  /** 0 when plain MQTT is off. */
   mqttPort: number
+  mqttsPort: number | null
   httpPort: number
   stop(): Promise<void>
 }
@@ -76,6 +89,9 @@ const MAX_UNSAVED_REJECTS = 10_000
 export async function startHub(opts: HubOptions): Promise<HubHandle> {
   const { log, registry } = opts
   const now = opts.now ?? Date.now
+  mkdirSync(opts.dataDir, { recursive: true })
+  // a restore refuses to replace hub.db under a running hub (ejia-backup restore)
+  writeHubLock(opts.dataDir, now())
   const storage = await SqliteStorage.open(join(opts.dataDir, LEDGER_FILE))
   await storage.syncRegistry(
     registry.district,
@@ -166,6 +182,18 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
     now,
   })
   await rotation.load()
+  // revocations in force before the first kiosk can connect
+  const revocation = new StationRevocation(
+    {
+      auth: stationAuth,
+      store: new SqliteRevocationStore(storage.db),
+      disconnect: (id) => broker.disconnectStation(id),
+      log: log.child({ name: 'hub:revocation' }),
+      now,
+    },
+    registry.stations.filter((s) => s.revoked === true).map((s) => s.id),
+  )
+  await revocation.load()
   const control = new StationControl({
     store: controlStore,
     rotation,
@@ -178,7 +206,8 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
   await broker.bus.subscribe(allStationsFilter('configState'), (t, p) => control.handleConfigState(t, p))
   await broker.bus.subscribe(allStationsFilter('commandResult'), (t, p) => control.handleCommandResult(t, p))
   await control.republish()
-  const mqttPort = await broker.listen(opts.mqttHost, opts.mqttPort)
+  const mqttPort = opts.plainMqtt === false ? 0 : await broker.listen(opts.mqttHost, opts.mqttPort)
+  const mqttsPort = opts.mqtts ? await broker.listenTls(opts.mqttHost, opts.mqtts.port, opts.mqtts.tls) : null
 
   const work = new SqliteWorkStore(storage.db, now)
   const photos = new FilePhotoStore(join(opts.dataDir, PHOTOS_DIR))
@@ -230,6 +259,26 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
   const operators = new SqliteOperatorStore(storage.db)
   const accounts = new Accounts(operators, now)
   await firstOperator(operators, accounts, opts, log)
+  const backupOpts = opts.backup
+  const backups =
+    backupOpts &&
+    new BackupSchedule(
+      {
+        backup: () =>
+          backupHub({
+            ledger: join(opts.dataDir, LEDGER_FILE),
+            photosDir: join(opts.dataDir, PHOTOS_DIR),
+            backupDir: backupOpts.backupDir,
+            hubVersion: HUB_VERSION,
+            now,
+          }),
+        log: log.child({ name: 'hub:backup' }),
+        now,
+        onResult: (ok, lastAt) => metrics.observeBackup(ok, lastAt),
+      },
+      backupOpts,
+    )
+  await backups?.start()
   const startedAt = now()
   const api = await createApi(
     {
@@ -255,19 +304,23 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
       metricsPublic: opts.metricsPublic ?? false,
       control,
       controlStore,
+      revocation,
+      ...(backups ? { backupStatus: () => backups.status() } : {}),
     },
     log.child({ name: 'hub:http' }),
   )
   await api.listen({ host: opts.httpHost, port: opts.httpPort })
   const address = api.server.address()
   const httpPort = typeof address === 'object' && address ? address.port : opts.httpPort
-  log.info({ mqttPort, httpPort, stations: registry.stations.length }, 'hub started')
+  log.info({ mqttPort, mqttsPort, httpPort, stations: registry.stations.length }, 'hub started')
 
   return {
     mqttPort,
+    mqttsPort,
     httpPort,
     async stop() {
       await api.close()
+      await backups?.stop()
       await dutyWatch.stop()
       await fleetWatch.stop()
       rotation?.stop()
@@ -277,6 +330,7 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
       clearInterval(counterTimer)
       await flushCounters()
       await storage.close()
+      removeHubLock(opts.dataDir)
     },
   }
 }

@@ -94,6 +94,26 @@ export const commandArgs = {
     },
     { additionalProperties: false },
   ),
+  upgradeAgent: Type.Object(
+    {
+      version: Type.String({
+        pattern: '^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$',
+        description: 'The agent version to run, as its signed release manifest names it',
+      }),
+      url: Type.String({
+        minLength: 1,
+        maxLength: 2048,
+        pattern: '^(https?://|file:/|/)',
+        description:
+          'The release tarball (`ejia-release pack`): http(s) from the hub or another server, or a path on the kiosk; its manifest is at the same place plus `.manifest.json`',
+      }),
+      sha256: Type.String({
+        pattern: '^[0-9a-fA-F]{64}$',
+        description: 'SHA-256 of the tarball; must match the manifest the district release key signed',
+      }),
+    },
+    { additionalProperties: false },
+  ),
 } as const satisfies Record<string, TSchema>
 export type CommandName = keyof typeof commandArgs
 export const COMMAND_NAMES = Object.keys(commandArgs) as CommandName[]

@@ -14,7 +14,7 @@ export interface Proc {
 }
 
 export function runBin(
-  bin: 'hub' | 'edge' | 'simulators',
+  bin: 'hub' | 'edge' | 'simulators' | 'firmware-config',
   name: string,
   args: string[],
   env: NodeJS.ProcessEnv = {},

@@ -23,6 +23,7 @@ const RESYNC_TIMEOUT_MS = 120_000
 
 import { FaultBoard } from './faults.js'
 import { buildHeartbeat, HeartbeatSender, type Versions } from './heartbeat.js'
+import { JournalBound, type JournalBoundOptions } from './journalBound.js'
 import { type OutboxStats, OutboxSync, type OutboxSyncOptions } from './outboxSync.js'
 import { createRecordEvent, type RecordEvent } from './recordEvent.js'
 
@@ -30,6 +31,8 @@ export interface AgentOptions extends OutboxSyncOptions {
   heartbeatIntervalMs: number
   /** Acknowledged events older than this are pruned from the journal. */
   retentionMs: number
+  /** The journal's disk bound and the free-space floor (config `journal`); none when left out. */
+  journalBound?: JournalBoundOptions
   versions: Versions
   /** Journal an `agent.start` event (default true); fleets with fixed event counts turn it off. */
   recordStart?: boolean
@@ -56,6 +59,8 @@ export interface Agent {
 }
 
 const PRUNE_EVERY_MS = 6 * 3600_000
+/** Often enough to warn of a disk filling with photos well before it is full. */
+const BOUND_CHECK_EVERY_MS = 5 * 60_000
 
 /**
  * The kiosk agent core: journal, outbox, heartbeat and the uplink, wired together. Inputs
@@ -157,6 +162,29 @@ export async function startAgent(
     if (removed > 0) log.info({ removed }, 'pruned acknowledged events past retention')
   }
   const pruneTimer: TimerHandle = clock.setInterval(() => void prune(), PRUNE_EVERY_MS)
+  const bound =
+    opts.journalBound &&
+    new JournalBound(
+      {
+        journal,
+        faults,
+        clock,
+        log: log.child({ name: 'edge:journal' }),
+        ...(deps.diskSpace ? { diskSpace: deps.diskSpace } : {}),
+      },
+      opts.journalBound,
+    )
+  let checking: Promise<unknown> = Promise.resolve()
+  const checkBound = () => {
+    if (bound)
+      checking = checking.then(() =>
+        bound.check().catch((err: unknown) => log.warn({ err }, 'journal bound check failed')),
+      )
+  }
+  checkBound()
+  const boundTimer: TimerHandle | undefined = bound
+    ? clock.setInterval(checkBound, BOUND_CHECK_EVERY_MS)
+    : undefined
 
   return {
     record,
@@ -203,6 +231,8 @@ export async function startAgent(
     },
     async stop() {
       clock.clear(pruneTimer)
+      if (boundTimer) clock.clear(boundTimer)
+      await checking
       heartbeat.stop()
       outbox.stop()
       await uplink.close()

@@ -37,6 +37,16 @@ export interface RemoteControlDeps<C> {
    * started without its config file: the command is then refused.
    */
   rotateCredentials?(secret: string): Promise<string>
+  /**
+   * `upgradeAgent`: fetches and checks the release and hands it to `ejia-upgrade`, which
+   * restarts the agent; resolves with undefined when the final answer comes later, through
+   * `report` from the agent then running (docs/OPERATIONS.md, "Agent upgrades"). Absent:
+   * the command is refused.
+   */
+  upgradeAgent?(
+    commandId: string,
+    args: { version: string; url: string; sha256: string },
+  ): Promise<string | undefined>
 }
 
 const argValidators = Object.fromEntries(
@@ -116,6 +126,10 @@ export class RemoteControl<C> implements ControlHandlers {
       this.answer(command.commandId, 'rejected', errors.map((e) => `${e.path}: ${e.message}`).join('; '))
       return
     }
+    if (name === 'upgradeAgent' && !this.deps.upgradeAgent) {
+      this.answer(command.commandId, 'rejected', 'this kiosk does not take agent upgrades')
+      return
+    }
     if (name === 'rotateCredentials' && !this.deps.rotateCredentials) {
       // the hub discards the pending secret on this answer: the old one stays in force
       this.answer(
@@ -128,8 +142,8 @@ export class RemoteControl<C> implements ControlHandlers {
     this.answer(command.commandId, 'accepted')
     this.enqueue(async () => {
       try {
-        const detail = await this.run(name, command.args)
-        this.answer(command.commandId, 'succeeded', detail)
+        const detail = await this.run(name, command.args, command.commandId)
+        if (detail !== undefined) this.answer(command.commandId, 'succeeded', detail)
       } catch (err) {
         this.deps.log.warn({ err, command: name }, 'command failed')
         this.answer(command.commandId, 'failed', (err as Error).message.slice(0, 500))
@@ -137,12 +151,24 @@ export class RemoteControl<C> implements ControlHandlers {
     })
   }
 
+  /**
+   * The final answer to a command an earlier run of the agent accepted (an upgrade, which
+   * restarts the process): sent once the uplink is connected.
+   */
+  report(commandId: string, state: 'succeeded' | 'failed', detail: string): void {
+    this.answer(commandId, state, detail)
+  }
+
   /** Waits for the work in hand (a config being applied, a command running). */
   async idle(): Promise<void> {
     await this.work
   }
 
-  private async run(name: CommandName, args: Record<string, unknown>): Promise<string> {
+  private async run(
+    name: CommandName,
+    args: Record<string, unknown>,
+    commandId: string,
+  ): Promise<string | undefined> {
     switch (name) {
       case 'restartAgent':
         await this.deps.restart()
@@ -160,6 +186,11 @@ export class RemoteControl<C> implements ControlHandlers {
         const n = await this.deps.agent().reupload(fromSeq)
         return `${n} events from seq ${fromSeq} queued to send again`
       }
+      case 'upgradeAgent':
+        return await (this.deps.upgradeAgent as NonNullable<RemoteControlDeps<C>['upgradeAgent']>)(
+          commandId,
+          args as { version: string; url: string; sha256: string },
+        )
       default:
         throw new Error(`${name} has no handler`)
     }

@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import { RemoteSettingsFile } from '../adapters/files/remoteSettingsFile.js'
 import { systemClock } from '../adapters/system/systemClock.js'
 import type { Agent, ControlHandlers } from '../app/agent.js'
-import { RemoteControl } from '../app/remoteControl.js'
+import { RemoteControl, type RemoteControlDeps } from '../app/remoteControl.js'
 import type { Clock } from '../ports/clock.js'
 import type { StoredSettings } from '../ports/remoteSettings.js'
 import { type RotationHooks, StationCredentials, type UplinkLogin } from './credentials.js'
@@ -31,6 +31,8 @@ export interface SuperviseOptions {
   /** How long a rotation waits to log in with the new secret (default 60 s). */
   rotationTimeoutMs?: number
   rotationHooks?: RotationHooks
+  /** `upgradeAgent` (composition/upgrades.ts); without it the command is refused. */
+  upgradeAgent?: RemoteControlDeps<StationConfig>['upgradeAgent']
 }
 
 export interface Supervised {
@@ -126,6 +128,7 @@ export async function supervise(
       ...(credentials.canRotate
         ? { rotateCredentials: (secret: string) => credentials.rotate(secret, () => restart()) }
         : {}),
+      ...(opts.upgradeAgent ? { upgradeAgent: opts.upgradeAgent } : {}),
     },
     applied,
   )

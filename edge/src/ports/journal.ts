@@ -19,6 +19,16 @@ export interface BacklogStats {
   deadLetters: number
 }
 
+/** What the journal takes on disk. */
+export interface JournalSize {
+  /** Bytes its rows take: pages in use, free pages not counted. */
+  usedBytes: number
+  /** Bytes of its file, free pages not yet given back included. */
+  fileBytes: number
+  /** Events not yet acknowledged, which no bound ever deletes. */
+  pendingEvents: number
+}
+
 export interface PendingQuery {
   /** Only events with seq greater than this. */
   afterSeq: number
@@ -56,5 +66,13 @@ export interface Journal {
   requeue(fromSeq: number): Promise<{ requeued: number }>
   /** Deletes acknowledged events journalled before `before` (ms); returns how many. */
   prune(before: number): Promise<number>
+  size(): Promise<JournalSize>
+  /**
+   * Deletes the oldest events the hub has stored (acked `accepted`) journalled before
+   * `keepFrom` (ms) until the rows take at most `bytes`, or none of them is left, and gives
+   * the freed space back to the file system. Never deletes an unacknowledged event or a
+   * dead letter.
+   */
+  shrinkTo(bytes: number, keepFrom: number): Promise<{ removed: number; size: JournalSize }>
   close(): Promise<void>
 }

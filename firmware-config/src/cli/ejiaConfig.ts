@@ -2,16 +2,39 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadRegistry, loadStationConfig } from '../load.js'
+import { issueBundleTls } from '../pki/bundleTls.js'
+import { loadCa } from '../pki/caFiles.js'
+import { PkiError } from '../pki/certs.js'
 import { provision } from '../provision/provision.js'
 import { parseStationCsv } from '../provision/stationCsv.js'
-import { REGISTRY_FILE, readExistingSecrets, writeBundle } from '../provision/writeBundle.js'
+import {
+  REGISTRY_FILE,
+  readExistingRevoked,
+  readExistingSecrets,
+  writeBundle,
+} from '../provision/writeBundle.js'
+import { runCa } from './caCommands.js'
+import { runRevoke } from './revokeCommand.js'
+import { runSheet } from './sheetCommand.js'
 
 const USAGE = `usage:
   ejia-config provision --stations FILE.csv --out DIR [--district-name NAME] [--hub-url URL]
-                        [--hub-http-url URL]
+                        [--hub-http-url URL] [--ca CA_DIR --hub-host HOST...]
       Makes DIR/registry.json for the hub and DIR/stations/<id>.json (with credentials) per
-      station. Re-running keeps the secrets already issued in DIR. --hub-url is the broker,
-      --hub-http-url the hub API the kiosks upload photos to.
+      station. Re-running keeps the secrets (and certificates) already issued in DIR, and
+      the stations revoked there. --hub-url is the broker, --hub-http-url the hub API the
+      kiosks upload photos to. With --ca, each station also gets DIR/stations/<id>.crt and
+      <id>.key (0600) from the district CA, and the hub DIR/hub/server.{crt,key} for every
+      --hub-host (repeatable; default mqtts://<first host>:8883 as --hub-url).
+  ejia-config ca init --out CA_DIR [--name NAME]
+  ejia-config ca import --out CA_DIR --cert FILE --key FILE
+      Makes (EC P-256, 10 years) or takes in the district CA: CA_DIR/ca.crt and ca.key (0600).
+  ejia-config revoke --bundle DIR --station ID [--station ID...] [--undo]
+      Marks stations revoked (or not) in DIR/registry.json; a hub started on it refuses them.
+      A running hub: POST /api/stations/:id/revoke.
+  ejia-config sheet --bundle DIR --out sheet.html
+      A printable A4 enrolment sheet: town, village, station id, contact and a QR code
+      (station id, hub, CA fingerprint; no secret) per station.
   ejia-config validate FILE
       Checks a station config or a hub registry and explains every problem.`
 
@@ -20,18 +43,30 @@ function fail(message: string): never {
   process.exit(1)
 }
 
-function runProvision(argv: string[]): void {
+async function runProvision(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
       stations: { type: 'string' },
       out: { type: 'string' },
       'district-name': { type: 'string', default: '青山区' },
-      'hub-url': { type: 'string', default: 'mqtt://127.0.0.1:1883' },
+      'hub-url': { type: 'string' },
       'hub-http-url': { type: 'string' },
+      ca: { type: 'string' },
+      'hub-host': { type: 'string', multiple: true },
     },
   })
   if (!values.stations || !values.out) fail(USAGE)
+  const hubHosts = values['hub-host'] ?? []
+  if (values.ca && hubHosts.length === 0) fail('--ca needs --hub-host: the names kiosks reach the hub by')
+  const hubUrl = values['hub-url'] ?? (values.ca ? `mqtts://${hubHosts[0]}:8883` : 'mqtt://127.0.0.1:1883')
+  if (values.ca) {
+    const url = new URL(hubUrl)
+    const host = url.hostname.replace(/^\[|\]$/g, '')
+    if (!['mqtts:', 'ssl:'].includes(url.protocol)) fail(`--hub-url ${hubUrl}: with --ca it must be mqtts://`)
+    if (!hubHosts.includes(host))
+      fail(`--hub-url host ${host} is not among --hub-host ${hubHosts.join(', ')}`)
+  }
   let text: string
   try {
     text = readFileSync(values.stations, 'utf8')
@@ -41,7 +76,7 @@ function runProvision(argv: string[]): void {
   const csv = parseStationCsv(text)
   const result = provision(csv.rows, {
     districtName: values['district-name'],
-    hubUrl: values['hub-url'],
+    hubUrl,
     ...(values['hub-http-url'] ? { hubHttpUrl: values['hub-http-url'] } : {}),
     existingSecrets: readExistingSecrets(values.out),
   })
@@ -53,6 +88,12 @@ function runProvision(argv: string[]): void {
         .join('\n')}`,
     )
   }
+  // a station revoked in DIR stays revoked: re-provisioning must not let it back in
+  const revoked = readExistingRevoked(values.out)
+  for (const s of result.registry.stations) if (revoked.has(s.id)) s.revoked = true
+  const tls = values.ca
+    ? await issueBundleTls(values.out, loadCa(values.ca), result.registry, result.configs, hubHosts)
+    : undefined
   writeBundle(values.out, result.registry, result.configs)
   console.log(
     JSON.stringify({
@@ -60,6 +101,8 @@ function runProvision(argv: string[]): void {
       district: result.registry.district,
       towns: result.registry.towns.length,
       stations: result.registry.stations.length,
+      revoked: revoked.size,
+      ...(tls ? { certificates: tls } : {}),
     }),
   )
 }
@@ -86,11 +129,15 @@ function runValidate(argv: string[]): void {
 }
 
 const [command, ...rest] = process.argv.slice(2)
+const usage = () => fail(USAGE)
 try {
-  if (command === 'provision') runProvision(rest)
+  if (command === 'provision') await runProvision(rest)
   else if (command === 'validate') runValidate(rest)
+  else if (command === 'ca') await runCa(rest, usage)
+  else if (command === 'revoke') runRevoke(rest, usage, fail)
+  else if (command === 'sheet') await runSheet(rest, usage)
   else fail(USAGE)
 } catch (err) {
-  if (err instanceof ConfigError) fail(err.message)
+  if (err instanceof ConfigError || err instanceof PkiError) fail(err.message)
   throw err
 }

@@ -13,6 +13,8 @@ export interface ProvisionOptions {
   hubHttpUrl?: string
   /** Secrets already issued, by station id; kept so re-provisioning does not lock kiosks out. */
   existingSecrets?: ReadonlyMap<string, string>
+  /** The district's release public key (`ejia-release keygen`); without it kiosks refuse agent upgrades. */
+  releaseKey?: string
   now?: Date
 }
 
@@ -116,7 +118,7 @@ export function provision(rows: readonly StationRow[], opts: ProvisionOptions): 
         heartbeatIntervalS: 30,
         reconnectPeriodS: 2,
       },
-      journal: { retentionDays: 180 },
+      journal: { retentionDays: 180, maxBytes: 512 * 1024 ** 2, diskWarnFreeBytes: 1024 ** 3 },
       photos: { retentionDays: 30 },
       devices: [],
       roster: { file: '' },
@@ -124,6 +126,7 @@ export function provision(rows: readonly StationRow[], opts: ProvisionOptions): 
       face: { ...faceDefaults(), enabled: true, templateKey: randomBytes(32).toString('base64') },
       camera: { type: 'push', fps: 5 },
       localApi: { host: '127.0.0.1', port: 8731 },
+      upgrade: { releaseKey: opts.releaseKey ?? '', healthTimeoutS: 90 },
     })
   }
   return { registry, configs, problems }

@@ -37,6 +37,16 @@ export function readExistingSecrets(outDir: string): Map<string, string> {
   return secrets
 }
 
+/** Stations marked revoked in the registry of a previous run in `outDir`. */
+export function readExistingRevoked(outDir: string): Set<string> {
+  try {
+    const r = JSON.parse(readFileSync(join(outDir, REGISTRY_FILE), 'utf8')) as Registry
+    return new Set(r.stations.filter((s) => s.revoked === true).map((s) => s.id))
+  } catch {
+    return new Set()
+  }
+}
+
 export function writeBundle(outDir: string, registry: Registry, configs: readonly StationConfig[]): void {
   mkdirSync(join(outDir, STATIONS_DIR), { recursive: true })
   for (const c of configs) {

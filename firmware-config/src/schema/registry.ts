@@ -23,9 +23,16 @@ export const RegistryStation = Type.Object(
          * hash is safe here: slow hashes exist to protect guessable passwords.
          */
         secretSha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+        /**
+         * Serial (hex, lower case, no leading zeros) of the client certificate the station must
+         * present over TLS; an older or foreign certificate for the same CN is refused.
+         */
+        certSerial: Type.Optional(Type.String({ pattern: '^[0-9a-f]{1,40}$' })),
       },
       { additionalProperties: false },
     ),
+    /** Refused at the hub, whatever credentials it shows (`ejia-config revoke`). */
+    revoked: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false, title: 'Registered station' },
 )

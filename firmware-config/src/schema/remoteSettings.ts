@@ -27,7 +27,14 @@ export const RemoteSettings = Type.Object(
       },
       'Uplink tuning',
     ),
-    journal: section({ retentionDays: opt(S.journal.properties.retentionDays) }, 'Journal'),
+    journal: section(
+      {
+        retentionDays: opt(S.journal.properties.retentionDays),
+        maxBytes: opt(S.journal.properties.maxBytes),
+        diskWarnFreeBytes: opt(S.journal.properties.diskWarnFreeBytes),
+      },
+      'Journal',
+    ),
     photos: section({ retentionDays: opt(S.photos.properties.retentionDays) }, 'Photos'),
     face: section(
       {

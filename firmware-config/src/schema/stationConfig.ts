@@ -40,6 +40,36 @@ export const StationConfig = Type.Object(
           maxLength: 256,
           description: 'MQTT secret issued at provisioning',
         }),
+        tls: Type.Optional(
+          Type.Object(
+            {
+              caFile: Type.String({
+                minLength: 1,
+                title: 'District CA certificate',
+                description:
+                  "PEM file of the district CA; the hub's server certificate must chain to it. Relative to the config file",
+              }),
+              certFile: Type.String({
+                minLength: 1,
+                title: 'Station certificate',
+                description:
+                  'PEM client certificate of this station (CN = station id), signed by the district CA. Relative to the config file',
+              }),
+              keyFile: Type.String({
+                minLength: 1,
+                title: 'Station private key',
+                description:
+                  'PEM (PKCS#8) private key of the station certificate; keep it mode 0600. Relative to the config file',
+              }),
+            },
+            {
+              additionalProperties: false,
+              title: 'Mutual TLS to the hub',
+              description:
+                'With an mqtts:// hub: the kiosk proves itself with this certificate and checks the hub against the CA (`ejia-config provision --ca`)',
+            },
+          ),
+        ),
         httpUrl: Type.Optional(
           Type.String({
             pattern: '^https?://[^/?#]+[^?#]*$',
@@ -78,6 +108,20 @@ export const StationConfig = Type.Object(
           default: 180,
           description:
             'Days an acknowledged event stays in the local journal; unsent events are never pruned',
+        }),
+        maxBytes: Type.Integer({
+          minimum: 16 * 1024 ** 2,
+          default: 512 * 1024 ** 2,
+          title: 'Journal size bound',
+          description:
+            'Bytes the journal may take on disk. Past it the oldest events the hub already stored are pruned first (never unsent ones, dead letters or the last two days); when unsent events alone fill it, the kiosk keeps recording and reports the fault journalSize/journalFull',
+        }),
+        diskWarnFreeBytes: Type.Integer({
+          minimum: 0,
+          default: 1024 ** 3,
+          title: 'Free-space floor',
+          description:
+            'Below this many bytes free on the data disk the kiosk reports the fault disk/diskLow and prunes stored events to make room, before the disk fills',
         }),
       },
       { additionalProperties: false, default: {}, title: 'Journal' },
@@ -135,6 +179,23 @@ export const StationConfig = Type.Object(
         port: Type.Integer({ minimum: 0, maximum: 65535, default: 8731, description: '0 picks a free port' }),
       },
       { additionalProperties: false, default: {}, title: 'Local API for the kiosk UI' },
+    ),
+    upgrade: Type.Object(
+      {
+        releaseKey: Type.String({
+          default: '',
+          pattern: '^([A-Za-z0-9_-]{43})?$',
+          description:
+            "The district's Ed25519 release public key (`ejia-release keygen`, base64url); empty: agent upgrades are refused. Not a remote setting: the hub cannot change it",
+        }),
+        healthTimeoutS: Type.Integer({
+          minimum: 5,
+          maximum: 900,
+          default: 90,
+          description: 'How long a new agent has to come up connected before the upgrade rolls back',
+        }),
+      },
+      { additionalProperties: false, default: {}, title: 'Agent upgrades' },
     ),
   },
   {

@@ -1,15 +1,28 @@
 import { createServer, type Server } from 'node:net'
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls'
 import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes'
 import type { Logger } from 'pino'
 import type { Counters } from '../ingest/counters.js'
 import type { MessageBus } from './bus.js'
 import type { LoginDenial } from './deniedLogins.js'
-import type { StationAuth } from './stationAuth.js'
+import { type PeerCertificate, type StationAuth, stationClientId } from './stationAuth.js'
+
+/** The hub's side of mutual TLS (docs/OPERATIONS.md, "Provisioning with a district CA"). */
+export interface BrokerTls {
+  /** PEM: the hub's server certificate and key, and the district CA kiosks' certificates chain to. */
+  cert: Buffer | string
+  key: Buffer | string
+  ca: Buffer | string
+}
 
 export interface EmbeddedBroker {
   bus: MessageBus
   /** Starts accepting connections; call once the hub's own subscriptions are in place. */
   listen(host: string, port: number): Promise<number>
+  /** mqtts: only kiosks with a certificate from the district CA finish the handshake. */
+  listenTls(host: string, port: number, tls: BrokerTls): Promise<number>
+  /** Closes the station's connection, if it has one (after a revocation). */
+  disconnectStation(stationId: string): boolean
   connectedClients(): number
   close(): Promise<void>
 }
@@ -17,6 +30,7 @@ export interface EmbeddedBroker {
 // MQTT 3.1.1 CONNACK return codes [MQTT-3.2.2.3]
 const IDENTIFIER_REJECTED = 2
 const BAD_USERNAME_OR_PASSWORD = 4
+const NOT_AUTHORIZED = 5
 
 /**
  * The hub's own MQTT broker (aedes) on a TCP port. Every station logs in with its own
@@ -35,7 +49,7 @@ export async function createEmbeddedBroker(opts: {
   const broker = await Aedes.createBroker({
     connectTimeout: 10_000,
     authenticate(client, username, password, done) {
-      const result = auth.authenticate(client.id, username, password)
+      const result = auth.authenticate(client.id, username, password, peerCertificate(client))
       if (result.ok) {
         stationOf.set(client, result.stationId)
         done(null, true)
@@ -58,7 +72,12 @@ export async function createEmbeddedBroker(opts: {
         })
       }
       const err = new Error(`login refused: ${result.reason}`) as AuthenticateError
-      err.returnCode = result.reason === 'badClientId' ? IDENTIFIER_REJECTED : BAD_USERNAME_OR_PASSWORD
+      err.returnCode =
+        result.reason === 'badClientId'
+          ? IDENTIFIER_REJECTED
+          : result.reason === 'revoked' || result.reason === 'badCertificate'
+            ? NOT_AUTHORIZED
+            : BAD_USERNAME_OR_PASSWORD
       done(err, false)
     },
     authorizePublish(client, packet, done) {
@@ -80,6 +99,15 @@ export async function createEmbeddedBroker(opts: {
   })
 
   const server: Server = createServer(broker.handle)
+  let tlsServer: Server | undefined
+  const listenOn = (srv: Server, host: string, port: number) =>
+    new Promise<number>((resolve, reject) => {
+      srv.once('error', reject)
+      srv.listen(port, host, () => {
+        const address = srv.address()
+        resolve(typeof address === 'object' && address ? address.port : port)
+      })
+    })
 
   const bus: MessageBus = {
     subscribe: (filter, handler) =>
@@ -105,21 +133,52 @@ export async function createEmbeddedBroker(opts: {
 
   return {
     bus,
-    listen: (host, port) =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject)
-        server.listen(port, host, () => {
-          const address = server.address()
-          resolve(typeof address === 'object' && address ? address.port : port)
-        })
-      }),
+    listen: (host, port) => listenOn(server, host, port),
+    listenTls: (host, port, tls) => {
+      tlsServer = createTlsServer(
+        // the district CA is the only trust anchor: a certificate from anywhere else fails the handshake
+        {
+          cert: tls.cert,
+          key: tls.key,
+          ca: tls.ca,
+          requestCert: true,
+          rejectUnauthorized: true,
+          minVersion: 'TLSv1.2',
+        },
+        broker.handle,
+      )
+      tlsServer.on('tlsClientError', (err, socket) => {
+        counters.bump('denied.tls')
+        log.warn({ err: err.message, address: socket.remoteAddress ?? null }, 'refused TLS handshake')
+      })
+      return listenOn(tlsServer, host, port)
+    },
+    disconnectStation: (stationId) => {
+      // aedes keeps its connected clients by id (untyped): one per station, by stationClientId
+      const clients = (broker as unknown as { clients: Record<string, Client | undefined> }).clients
+      const client = clients[stationClientId(stationId)]
+      if (!client) return false
+      client.close()
+      return true
+    },
     connectedClients: () => broker.connectedClients,
     close: () =>
       new Promise<void>((resolve) => {
         server.close()
+        tlsServer?.close()
         broker.close(() => resolve())
       }),
   }
+}
+
+/** The verified client certificate of a TLS connection; null for plain TCP. */
+function peerCertificate(client: Client): PeerCertificate | null {
+  const conn = client.conn as Partial<TLSSocket> | undefined
+  if (typeof conn?.getPeerCertificate !== 'function') return null
+  const cert = conn.getPeerCertificate()
+  // an empty object: no certificate, which rejectUnauthorized has already refused; be sure anyway
+  const cn = cert.subject?.CN
+  return { cn: Array.isArray(cn) ? cn[0] : cn, serial: cert.serialNumber ?? '' }
 }
 
 /** The peer's address for the log and the alarm; aedes hands the raw stream as `conn`. */

@@ -99,3 +99,40 @@ describe('StationAuth: a station secret’s states', () => {
     expect(t.login(NEWER)).toEqual({ ok: true, stationId: A, secret: 'current' })
   })
 })
+
+describe('StationAuth: certificates and revocation (issue 8)', () => {
+  const pinned = structuredClone(registry)
+  const [sa, sb] = pinned.stations as [Registry['stations'][number], Registry['stations'][number]]
+  sa.auth.certSerial = '7a01ff'
+  sb.revoked = true
+  const tlsLogin = (auth: StationAuth, secret: string, cn: string | undefined, serial: string) =>
+    auth.authenticate(stationClientId(A), A, Buffer.from(secret), { cn, serial })
+
+  it('over TLS the certificate must name the station and carry the serial the registry pins', () => {
+    const auth = new StationAuth(pinned)
+    expect(tlsLogin(auth, OLD, A, '7A01FF')).toMatchObject({ ok: true, stationId: A })
+    expect(tlsLogin(auth, OLD, A, '007a01ff')).toMatchObject({ ok: true })
+    expect(tlsLogin(auth, OLD, B, '7a01ff')).toEqual({ ok: false, reason: 'badCertificate' })
+    expect(tlsLogin(auth, OLD, undefined, '7a01ff')).toEqual({ ok: false, reason: 'badCertificate' })
+    // an older certificate of the same station: refused once the registry pins the new one
+    expect(tlsLogin(auth, OLD, A, '7a01fe')).toEqual({ ok: false, reason: 'badCertificate' })
+    // the secret is still checked first
+    expect(tlsLogin(auth, OTHER, A, '7a01ff')).toEqual({ ok: false, reason: 'badSecret' })
+  })
+
+  it('refuses a revoked station with its right secret, until unrevoked; the registry can revoke', () => {
+    const auth = new StationAuth(pinned)
+    const plain = (id: string, secret: string) =>
+      auth.authenticate(stationClientId(id), id, Buffer.from(secret))
+    expect(plain(B, OTHER)).toEqual({ ok: false, reason: 'revoked' })
+    expect(auth.isRevoked(B)).toBe(true)
+    expect(plain(A, OLD)).toMatchObject({ ok: true })
+    auth.revoke(A)
+    expect(plain(A, OLD)).toEqual({ ok: false, reason: 'revoked' })
+    expect(tlsLogin(auth, OLD, A, '7a01ff')).toEqual({ ok: false, reason: 'revoked' })
+    // a wrong secret is still a wrong secret: guesses are not told the station is revoked
+    expect(plain(A, NEW)).toEqual({ ok: false, reason: 'badSecret' })
+    auth.unrevoke(A)
+    expect(plain(A, OLD)).toMatchObject({ ok: true })
+  })
+})

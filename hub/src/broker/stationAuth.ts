@@ -2,7 +2,19 @@ import { createHash, timingSafeEqual } from 'node:crypto'
 import type { Registry } from '@ejia/firmware-config'
 import { type Channel, channels, parseStationTopic } from '@ejia/protocol'
 
-export type AuthDenial = 'unknownUser' | 'badSecret' | 'badClientId'
+export type AuthDenial = 'unknownUser' | 'badSecret' | 'badClientId' | 'revoked' | 'badCertificate'
+
+/**
+ * The client certificate a TLS login came with (already verified against the district CA
+ * by the TLS layer), or null for a plain connection or an HTTP upload.
+ */
+export interface PeerCertificate {
+  cn: string | undefined
+  /** Hex, any case, leading zeros or not. */
+  serial: string
+}
+
+const normalizeSerial = (hex: string) => hex.toLowerCase().replace(/^0+/, '')
 
 /** The MQTT client id a station must use; binding it to the login stops one station from
  * taking over another's session (a second CONNECT with a client id kicks the first). */
@@ -36,6 +48,8 @@ interface Login {
   current: Buffer
   source: SecretState['source']
   pending: (Omit<PendingSecret, 'sha256'> & { sha256: Buffer }) | undefined
+  /** The serial its certificate must have (registry `auth.certSerial`), when pinned. */
+  certSerial: string | undefined
 }
 
 export interface StationAuthOptions {
@@ -58,6 +72,8 @@ export class StationAuth {
   private readonly byUsername = new Map<string, Login>()
   private readonly byStation = new Map<string, Login>()
   private readonly now: () => number
+  /** Refused whatever they show, until unrevoked (docs/OPERATIONS.md, "Revoking a station"). */
+  private readonly revoked = new Set<string>()
 
   constructor(
     registry: Registry,
@@ -72,17 +88,40 @@ export class StationAuth {
         current: hash,
         source: 'registry',
         pending: undefined,
+        certSerial: s.auth.certSerial === undefined ? undefined : normalizeSerial(s.auth.certSerial),
       }
       this.byUsername.set(s.auth.username, login)
       this.byStation.set(s.id, login)
+      if (s.revoked === true) this.revoked.add(s.id)
     }
   }
 
-  /** Returns the station id on success (and which secret it used), or why the login is refused. */
+  revoke(stationId: string): void {
+    this.revoked.add(stationId)
+  }
+
+  unrevoke(stationId: string): void {
+    this.revoked.delete(stationId)
+  }
+
+  isRevoked(stationId: string): boolean {
+    return this.revoked.has(stationId)
+  }
+
+  has(stationId: string): boolean {
+    return this.byStation.has(stationId)
+  }
+
+  /**
+   * Returns the station id on success (and which secret it used), or why the login is
+   * refused. Over TLS (`peer` given) the certificate must also name the station (CN) and,
+   * when the registry pins one, carry its serial: the secret and the key both have to leak.
+   */
   authenticate(
     clientId: string,
     username: string | undefined,
     password: Buffer | undefined,
+    peer: PeerCertificate | null = null,
   ): { ok: true; stationId: string; secret: 'current' | 'pending' } | { ok: false; reason: AuthDenial } {
     const entry = username === undefined ? undefined : this.byUsername.get(username)
     if (!entry) return { ok: false, reason: 'unknownUser' }
@@ -94,7 +133,14 @@ export class StationAuth {
     const isCurrent = timingSafeEqual(given, entry.current)
     const isPending = pending !== undefined && timingSafeEqual(given, pending.sha256)
     if (!isCurrent && !isPending) return { ok: false, reason: 'badSecret' }
+    if (this.revoked.has(entry.stationId)) return { ok: false, reason: 'revoked' }
     if (clientId !== stationClientId(entry.stationId)) return { ok: false, reason: 'badClientId' }
+    if (peer !== null) {
+      if (peer.cn !== entry.stationId) return { ok: false, reason: 'badCertificate' }
+      if (entry.certSerial !== undefined && normalizeSerial(peer.serial) !== entry.certSerial) {
+        return { ok: false, reason: 'badCertificate' }
+      }
+    }
     if (isPending && !isCurrent) {
       this.promote(entry.stationId, pending.commandId)
       this.opts.onPromoted?.(entry.stationId, pending.commandId)

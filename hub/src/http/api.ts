@@ -5,8 +5,10 @@ import Fastify from 'fastify'
 import type { Logger } from 'pino'
 import { type Accounts, AuthError } from '../auth/accounts.js'
 import { ScopeError } from '../auth/scope.js'
+import type { BackupStatus } from '../backup/backupSchedule.js'
 import type { StationAuth } from '../broker/stationAuth.js'
 import type { Fleet } from '../fleet/fleet.js'
+import type { StationRevocation } from '../fleet/revocation.js'
 import type { StationControl } from '../fleet/stationControl.js'
 import type { Counters } from '../ingest/counters.js'
 import type { GroupCommitter } from '../ingest/groupCommitter.js'
@@ -32,6 +34,7 @@ import { metricsRoutes } from './routes/metrics.js'
 import { operatorRoutes } from './routes/operators.js'
 import { peopleRoutes } from './routes/people.js'
 import { photoRoutes } from './routes/photos.js'
+import { revocationRoutes } from './routes/revocation.js'
 import { stationRoutes } from './routes/stations.js'
 import { statsRoutes } from './routes/stats.js'
 import { studyRoutes } from './routes/study.js'
@@ -65,6 +68,10 @@ export interface ApiDeps {
   /** Remote config and commands to kiosks, and what they answered. */
   control: StationControl
   controlStore: ControlStore
+  /** Revoking stations (issue 8); without it the routes are not served. */
+  revocation?: StationRevocation
+  /** The scheduled backups' state, for /api/health; left out when the hub makes none. */
+  backupStatus?: () => BackupStatus
   /** The built dashboard to serve at `/` (default hub/dashboard/dist); null serves none. */
   dashboardDir?: string | null
 }
@@ -112,6 +119,7 @@ export async function createApi(deps: ApiDeps, log: Logger) {
     metricsRoutes,
     fleetStreamRoutes,
     controlRoutes,
+    revocationRoutes,
   ]
   for (const r of routes) r(app, full)
   // refusals of the work rules carry their code and every problem; anything else stays Fastify's

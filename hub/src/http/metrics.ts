@@ -34,6 +34,8 @@ export class HubMetrics {
   private readonly backlog: Gauge
   private readonly alarms: Gauge<'kind' | 'acked'>
   private readonly http: Histogram<'method' | 'route' | 'status_code'>
+  private readonly backupLast: Gauge
+  private readonly backupFailures: Counter
 
   constructor(version: string) {
     const registers = [this.registry]
@@ -122,6 +124,22 @@ export class HubMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     })
+    this.backupLast = new Gauge({
+      name: 'ejia_hub_backup_last_success_timestamp_seconds',
+      help: 'When the newest good backup of hub.db was made (Unix seconds); 0 for none or without --backup-dir',
+      registers,
+    })
+    this.backupFailures = new Counter({
+      name: 'ejia_hub_backup_failures_total',
+      help: 'Scheduled backups that failed since the hub started',
+      registers,
+    })
+  }
+
+  /** A scheduled backup's outcome, and when the newest good backup was made (null: none yet). */
+  observeBackup(ok: boolean, lastAt: number | null): void {
+    if (!ok) this.backupFailures.inc()
+    if (lastAt !== null) this.backupLast.set(lastAt / 1000)
   }
 
   observeCommit(events: number, seconds: number, ok: boolean): void {

@@ -540,6 +540,30 @@ describe('operators and their scopes, route by route', () => {
     expect((await commands.as(cadre, 'GET', '/api/commands')).body.commands).toEqual([])
   })
 
+  it('lets only district operators revoke and unrevoke a station, audited', async () => {
+    const revoke = route('/api/stations/:id/revoke')
+    const unrevoke = route('/api/stations/:id/unrevoke')
+    const list = route('/api/revocations')
+    const reason = { reason: 'lost' }
+    // not even a town operator for a station of their own town, nor its cadre
+    expect((await revoke.as(townOp, 'POST', `/api/stations/${a1}/revoke`, reason)).status).toBe(403)
+    expect((await revoke.as(cadre, 'POST', `/api/stations/${a1}/revoke`, reason)).status).toBe(403)
+    expect((await list.as(townOp, 'GET', '/api/revocations')).status).toBe(403)
+    const done = await revoke.as(admin, 'POST', `/api/stations/${a1}/revoke`, reason)
+    expect(done.status).toBe(200)
+    expect(done.body).toMatchObject({ revocation: { stationId: a1, source: 'hub', reason: 'lost' } })
+    expect((await list.as(admin, 'GET', '/api/revocations')).body.revocations).toHaveLength(1)
+    expect((await unrevoke.as(townOp, 'POST', `/api/stations/${a1}/unrevoke`)).status).toBe(403)
+    expect((await unrevoke.as(admin, 'POST', `/api/stations/${a1}/unrevoke`)).body).toEqual({
+      stationId: a1,
+      revoked: false,
+    })
+    expect((await unrevoke.as(admin, 'POST', `/api/stations/${a1}/unrevoke`)).status).toBe(404)
+    expect((await list.as(admin, 'GET', '/api/revocations')).body.revocations).toEqual([])
+    const audit = (await call(admin, 'GET', '/api/audit?limit=20')).body.entries as { action: string }[]
+    expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['station.revoke', 'station.unrevoke']))
+  })
+
   it('covers every route of the API document', async () => {
     // photos are tested in photos.test.ts (upload by station login, reads by scope)
     covered

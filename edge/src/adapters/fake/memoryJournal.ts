@@ -1,5 +1,5 @@
 import type { Event, RejectedEvent } from '@ejia/protocol'
-import type { BacklogStats, Journal, JournalEntry, PendingQuery } from '../../ports/journal.js'
+import type { BacklogStats, Journal, JournalEntry, JournalSize, PendingQuery } from '../../ports/journal.js'
 
 interface Row {
   event: Event
@@ -106,6 +106,29 @@ export class MemoryJournal implements Journal {
     const removed = this.rows.length - keep.length
     this.rows.splice(0, this.rows.length, ...keep)
     return removed
+  }
+
+  /** Each row counts as its JSON's length; there are no free pages. */
+  async size(): Promise<JournalSize> {
+    const usedBytes = this.rows.reduce((n, r) => n + JSON.stringify(r.event).length, 0)
+    return {
+      usedBytes,
+      fileBytes: usedBytes,
+      pendingEvents: this.rows.filter((r) => r.ackedAt === undefined).length,
+    }
+  }
+
+  async shrinkTo(bytes: number, keepFrom: number): Promise<{ removed: number; size: JournalSize }> {
+    let removed = 0
+    while ((await this.size()).usedBytes > bytes) {
+      const oldest = this.rows.findIndex(
+        (r) => r.ackedAt !== undefined && !r.rejected && r.recordedAt < keepFrom,
+      )
+      if (oldest < 0) break
+      this.rows.splice(oldest, 1)
+      removed++
+    }
+    return { removed, size: await this.size() }
   }
 
   async close(): Promise<void> {}

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { setTimeout as delay } from 'node:timers/promises'
 import {
   type CommandResult,
@@ -30,6 +31,30 @@ export interface MqttUplinkOptions {
   alternatePassword?: string
   /** Logged in, with this secret (the password, or the alternate one). */
   onLogin?: (password: string) => void
+  /**
+   * Mutual TLS for an mqtts:// hub: the station's certificate and key, and the district CA
+   * the hub's certificate must chain to (no other trust anchor is used).
+   */
+  tls?: UplinkTls
+}
+
+/** PEM contents, as read from the files a station config names (`hub.tls`). */
+export interface UplinkTls {
+  ca: Buffer
+  cert: Buffer
+  key: Buffer
+}
+
+/** Reads the files of a station config's `hub.tls`; throws naming the file that is missing. */
+export function readUplinkTls(files: { caFile: string; certFile: string; keyFile: string }): UplinkTls {
+  const read = (file: string) => {
+    try {
+      return readFileSync(file)
+    } catch (err) {
+      throw new Error(`cannot read TLS file ${file}: ${(err as Error).message}`, { cause: err })
+    }
+  }
+  return { ca: read(files.caFile), cert: read(files.certFile), key: read(files.keyFile) }
 }
 
 /**
@@ -70,6 +95,8 @@ export class MqttUplink implements Uplink {
       reconnectOnConnackError: true,
       resubscribe: false,
       queueQoSZero: false,
+      // only used for mqtts://: the hub is checked against the district CA, not the system store
+      ...(this.opts.tls ? { ...this.opts.tls, rejectUnauthorized: true } : {}),
       will: {
         topic: stationTopic(stationId, 'status'),
         payload: codecs.status.encode(lastWill),

@@ -1,6 +1,6 @@
 import { CodedError, type Database, openDatabase } from '@ejia/platform'
 import type { Event, EventType, RejectedEvent } from '@ejia/protocol'
-import type { BacklogStats, Journal, JournalEntry, PendingQuery } from '../../ports/journal.js'
+import type { BacklogStats, Journal, JournalEntry, JournalSize, PendingQuery } from '../../ports/journal.js'
 import { journalMigrations } from './journalMigrations.js'
 
 export class JournalError extends CodedError<'wrongStation' | 'appendFailed' | 'pruned'> {}
@@ -27,6 +27,7 @@ export class SqliteJournal implements Journal {
   static async open(file: string, stationId: string): Promise<SqliteJournal> {
     const db = await openDatabase(file, { migrations: journalMigrations, synchronous: 'FULL' })
     try {
+      await incrementalVacuum(db)
       const owner = await db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'stationId'")
       if (owner && owner.value !== stationId) {
         throw new JournalError(
@@ -168,7 +169,55 @@ export class SqliteJournal implements Journal {
       "DELETE FROM events WHERE acked_at IS NOT NULL AND ack_status != 'rejected' AND recorded_at < ?",
       before,
     )
+    if ((r.changes ?? 0) > 0) await this.giveBackSpace()
     return r.changes ?? 0
+  }
+
+  async size(): Promise<JournalSize> {
+    const pages = await this.db.get<{ page_count: number }>('PRAGMA page_count')
+    const free = await this.db.get<{ freelist_count: number }>('PRAGMA freelist_count')
+    const size = await this.db.get<{ page_size: number }>('PRAGMA page_size')
+    const pending = await this.db.get<{ n: number }>(
+      'SELECT count(*) AS n FROM events WHERE acked_at IS NULL',
+    )
+    const pageSize = size?.page_size ?? 4096
+    const pageCount = pages?.page_count ?? 0
+    return {
+      usedBytes: (pageCount - (free?.freelist_count ?? 0)) * pageSize,
+      fileBytes: pageCount * pageSize,
+      pendingEvents: pending?.n ?? 0,
+    }
+  }
+
+  async shrinkTo(bytes: number, keepFrom: number): Promise<{ removed: number; size: JournalSize }> {
+    let removed = 0
+    // a few rounds: each deletes about as many of the oldest stored events as the excess takes
+    for (let round = 0; round < 20; round++) {
+      const { usedBytes } = await this.size()
+      if (usedBytes <= bytes) break
+      const counts = await this.db.get<{ total: number; stored: number }>(
+        "SELECT count(*) AS total, count(*) FILTER (WHERE ack_status = 'accepted' AND recorded_at < ?) AS stored FROM events",
+        keepFrom,
+      )
+      if (!counts || counts.stored === 0) break
+      const perRow = usedBytes / Math.max(1, counts.total)
+      const take = Math.min(counts.stored, Math.max(100, Math.ceil((usedBytes - bytes) / perRow)))
+      const r = await this.db.run(
+        `DELETE FROM events WHERE seq IN (
+           SELECT seq FROM events WHERE ack_status = 'accepted' AND recorded_at < ? ORDER BY seq LIMIT ?)`,
+        keepFrom,
+        take,
+      )
+      removed += r.changes ?? 0
+    }
+    if (removed > 0) await this.giveBackSpace()
+    return { removed, size: await this.size() }
+  }
+
+  /** Free pages back to the file system, and the WAL emptied (sqlite.org/pragma.html#pragma_incremental_vacuum). */
+  private async giveBackSpace(): Promise<void> {
+    await this.db.exec('PRAGMA incremental_vacuum')
+    await this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
   }
 
   async close(): Promise<void> {
@@ -185,5 +234,23 @@ export class SqliteJournal implements Journal {
       type: r.type as EventType,
       body,
     } as Event
+  }
+}
+
+/**
+ * Turns on `auto_vacuum = INCREMENTAL`, so pruned events' pages can be given back to the
+ * file system. Not a migration: the mode of an existing file changes only with a VACUUM,
+ * which cannot run inside the migration's transaction (sqlite.org/pragma.html#pragma_auto_vacuum).
+ * Done once per file; a VACUUM that fails (a full disk: it needs room for a copy) is
+ * tried again at the next start, and the journal works meanwhile, only without shrinking.
+ */
+async function incrementalVacuum(db: Database): Promise<void> {
+  const mode = await db.get<{ auto_vacuum: number }>('PRAGMA auto_vacuum')
+  if (mode?.auto_vacuum === 2) return
+  try {
+    await db.exec('PRAGMA auto_vacuum = INCREMENTAL')
+    await db.exec('VACUUM')
+  } catch {
+    // tried again next start
   }
 }

@@ -116,13 +116,21 @@ export const configPage = {
       resyncRoster: '重新同步人员名册',
       reupload: '重新上传记录',
       rotateCredentials: '更换接入密钥',
+      upgradeAgent: '升级一体机程序',
     } satisfies Record<CommandName, string>,
     hints: {
       restartAgent: '在一体机上原地重启程序（不重启设备），约几秒',
       resyncRoster: '一体机放弃当前名册版本，由控制中心重新下发完整名册',
       reupload: '把从指定序号起已确认的记录重新上传；控制中心不会重复入库',
       rotateCredentials: '为站点生成新的接入密钥',
+      upgradeAgent:
+        '一体机下载发布包，核对校验值和区级发布签名后切换；新版本不能正常启动联网时自动回退到原版本',
     } satisfies Record<CommandName, string>,
+    upgrade: {
+      version: '版本',
+      url: '发布包地址',
+      sha256: '发布包 SHA-256',
+    },
     command: '指令',
     fromSeq: '从序号',
     issue: '发送指令',

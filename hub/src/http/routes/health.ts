@@ -13,6 +13,22 @@ const Health = Type.Object({
     eventsCommitted: Type.Integer(),
     largestCommit: Type.Integer(),
   }),
+  backup: Type.Union(
+    [
+      Type.Object({
+        dir: Type.String(),
+        everyS: Type.Integer(),
+        lastAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+        ageS: Type.Union([Type.Integer(), Type.Null()]),
+        stale: Type.Boolean({
+          description: 'The last backup failed, or the newest is older than twice the interval',
+        }),
+        lastError: Type.Union([Type.String(), Type.Null()]),
+      }),
+      Type.Null(),
+    ],
+    { description: 'Scheduled backups of hub.db (docs/OPERATIONS.md, "Backup"); null when not configured' },
+  ),
 })
 
 export function healthRoutes(app: Api, deps: ApiDeps): void {
@@ -29,6 +45,7 @@ export function healthRoutes(app: Api, deps: ApiDeps): void {
       uptimeS: Math.round((deps.now() - deps.startedAt) / 1000),
       broker: deps.brokerInfo(),
       ingest: { queuedEvents: deps.committer.depth(), ...deps.committer.commitStats() },
+      backup: deps.backupStatus?.() ?? null,
     }),
   )
 }

@@ -300,3 +300,21 @@ hubMigrations.push({
     );
   `,
 })
+
+/**
+ * Revoked stations (issue 8): refused at connect, by the broker and for photo uploads,
+ * until a district operator unrevokes them. Kept here so a revocation outlives a restart
+ * and a registry that does not carry it.
+ */
+hubMigrations.push({
+  version: 10,
+  name: 'station revocations',
+  sql: `
+    CREATE TABLE station_revocations (
+      station_id TEXT PRIMARY KEY,
+      revoked_at INTEGER NOT NULL,
+      revoked_by TEXT    NOT NULL,
+      reason     TEXT    NOT NULL
+    );
+  `,
+})

@@ -16,6 +16,7 @@ export function CommandForm(props: { towns: readonly TownOption[]; onIssued: () 
   const [choice, setChoice] = useState<TargetChoice | null>(null)
   const [name, setName] = useState<CommandName>('resyncRoster')
   const [fromSeq, setFromSeq] = useState('1')
+  const [release, setRelease] = useState({ version: '', url: '', sha256: '' })
   const [confirming, setConfirming] = useState(false)
   const [working, setWorking] = useState(false)
   const [done, setDone] = useState<string | null>(null)
@@ -31,7 +32,12 @@ export function CommandForm(props: { towns: readonly TownOption[]; onIssued: () 
       const r = await api<{ commands: CommandView[] }>('POST', '/api/commands', {
         target: targetOf(target),
         name,
-        args: name === 'reupload' ? { fromSeq: Number(fromSeq) } : {},
+        args:
+          name === 'reupload'
+            ? { fromSeq: Number(fromSeq) }
+            : name === 'upgradeAgent'
+              ? { version: release.version.trim(), url: release.url.trim(), sha256: release.sha256.trim() }
+              : {},
       })
       setDone(zh.commands.done(r.commands.length))
       props.onIssued()
@@ -97,6 +103,19 @@ export function CommandForm(props: { towns: readonly TownOption[]; onIssued: () 
           />
         </label>
       ) : null}
+      {name === 'upgradeAgent'
+        ? (['version', 'url', 'sha256'] as const).map((k) => (
+            <label class="field" key={k}>
+              <span>{zh.commands.upgrade[k]}</span>
+              <input
+                required
+                value={release[k]}
+                data-testid={`command-upgrade-${k}`}
+                onInput={(e) => setRelease({ ...release, [k]: e.currentTarget.value })}
+              />
+            </label>
+          ))
+        : null}
       {refused ? (
         <div class="bad-text" role="alert" data-testid="command-refused">
           {zh.commands.refused}
