@@ -196,42 +196,55 @@ describe('remote config and commands, hub to kiosks', () => {
     ])
   })
 
-  it('shows a config the kiosk rejects with its reasons, and the kiosk keeps its previous settings', {
-    timeout: 60_000,
+  it('shows a config every kiosk of a town rejects with its reasons; they keep their settings; a good one then applies everywhere', {
+    timeout: 90_000,
   }, async () => {
+    // issue 8: a bad config to a whole town
     const bad = await api(townOp, 'PUT', '/api/config', {
-      target: { station: a1 },
+      target: { town: townA },
       settings: {
         uplink: { heartbeatIntervalS: 5 },
         devices: [{ name: 'card', profile: 'rdm6300', port: '/dev/ttyEJIA-missing' }],
       },
     })
     expect(bad.status).toBe(200)
-    const rejected = await configIs(a1, 'rejected')
-    expect(rejected).toMatchObject({ desired: { version: 2 }, appliedVersion: 1 })
-    expect(rejected.problems).toEqual([
-      { path: '/devices/0/port', message: 'no serial device /dev/ttyEJIA-missing on this kiosk' },
-    ])
+    for (const station of [a1, a2]) {
+      const rejected = await configIs(station, 'rejected')
+      expect(rejected).toMatchObject({ desired: { version: 2 }, appliedVersion: 1 })
+      expect(rejected.problems).toEqual([
+        { path: '/devices/0/port', message: 'no serial device /dev/ttyEJIA-missing on this kiosk' },
+      ])
+    }
     // a village cadre may read their station's state
     const seen = await api(cadre, 'GET', '/api/config')
     expect(seen.body.stations.map((s: ConfigRow) => [s.stationId, s.state])).toEqual([[a1, 'rejected']])
-    // still on version 1: same interval, same version in heartbeats, and signing people in
+    // both still on version 1: same interval, same version in heartbeats; a1 still signs people in
     await new Promise((r) => setTimeout(r, 2500))
-    const s = await stationOf(a1)
-    expect(s.heartbeatIntervalS).toBe(2)
-    expect(s.versions?.config.endsWith('+r1')).toBe(true)
+    for (const station of [a1, a2]) {
+      const s = await stationOf(station)
+      expect(s.heartbeatIntervalS, station).toBe(2)
+      expect(s.versions?.config.endsWith('+r1'), station).toBe(true)
+    }
     expect((await pin(edges.get(a1)!, `${a1}-c1`, '2580')).status).toBe(200)
 
-    // a good push after it applies as usual
-    expect(
-      (
-        await api(townOp, 'PUT', '/api/config', {
-          target: { station: a1 },
-          settings: { uplink: { heartbeatIntervalS: 1 } },
-        })
-      ).status,
-    ).toBe(200)
-    expect(await configIs(a1, 'applied')).toMatchObject({ appliedVersion: 3 })
+    // a good config from the district then applies on every kiosk, and their heartbeats show it
+    const good = await api(hub.auth, 'PUT', '/api/config', {
+      target: { all: true },
+      settings: { uplink: { heartbeatIntervalS: 1 } },
+    })
+    expect(good.status).toBe(200)
+    const versions = new Map<string, number>(
+      good.body.pushed.map((p: { stationId: string; version: number }) => [p.stationId, p.version]),
+    )
+    expect([...versions.keys()].sort()).toEqual([a1, a2, b1, b2].sort())
+    for (const station of [a1, a2, b1, b2]) {
+      const version = versions.get(station) as number
+      expect(await configIs(station, 'applied'), station).toMatchObject({ appliedVersion: version })
+      await until(`${station} to report version ${version} in its heartbeat`, async () => {
+        const s = await stationOf(station)
+        return s.versions?.config.endsWith(`+r${version}`) && s.heartbeatIntervalS === 1 ? true : undefined
+      })
+    }
   })
 
   it('answers each command: accepted at once, then its result', { timeout: 90_000 }, async () => {

@@ -132,7 +132,12 @@ export async function supervise(
     },
     applied,
   )
-  current = await start(config)
+  // the first start is a restart like any other: a retained config that arrives while the
+  // agent is still starting waits for it, rather than starting a second agent beside it
+  restarting = (async () => {
+    current = await start(config)
+  })()
+  await restarting
   return {
     get run() {
       return current as EdgeRun
