@@ -25,7 +25,13 @@ if (!values.config) {
 const log = createLogger()
 let config: ReturnType<typeof loadStationConfig>
 try {
-  config = loadStationConfig(values.config)
+  config = loadStationConfig(values.config, {
+    onMigrated: (m) =>
+      log.warn(
+        { file: values.config, from: m.from, to: m.to, notes: m.notes },
+        'station config is of an older format: migrated in memory (`ejia-config migrate FILE --write` updates the file)',
+      ),
+  })
   if (values.hub) config.hub.mqttUrl = values.hub
   if (values['hub-http']) config.hub.httpUrl = values['hub-http']
   if (values.data) config.dataDir = resolve(values.data)

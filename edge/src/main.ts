@@ -169,6 +169,7 @@ async function runEdge(
     journal,
     clock,
     station: { id: stationId, name: config.station.name, townName: config.station.townName },
+    uiSettings: { ui: config.ui, duty: config.duty, activity: config.activity },
     log: log.child({ name: 'edge:http' }),
     face: faceRoutes,
     photos: {

@@ -4,6 +4,8 @@ import { toWireErrors, type WireError } from '@ejia/protocol'
 import type { Static, TSchema } from 'typebox'
 import { Compile } from 'typebox/compile'
 import { Value } from 'typebox/value'
+import { explainErrors } from './explain.js'
+import { ConfigVersionError, type MigrationResult, migrateStationConfig } from './migrate.js'
 import { resolveDevices } from './profiles.js'
 import { Registry } from './schema/registry.js'
 import { StationConfig } from './schema/stationConfig.js'
@@ -21,13 +23,20 @@ export class ConfigError extends Error {
   }
 }
 
-/** `/hub/mqttUrl` → `hub.mqttUrl`, so the message names the field as a person reads it. */
+/** `/devices/1/port` → `devices[1].port`, so the message names the field as a person reads it. */
+export function fieldName(path: string): string {
+  return path
+    .split('/')
+    .slice(1)
+    .reduce((out, key) => (/^\d+$/.test(key) ? `${out}[${key}]` : out === '' ? key : `${out}.${key}`), '')
+}
+
 export function describeProblem(p: WireError): string {
-  const field = p.path.replace(/^\//, '').replaceAll('/', '.')
+  const field = fieldName(p.path)
   return field === '' ? p.message : `${field}: ${p.message}`
 }
 
-function readJson(file: string): unknown {
+export function readJson(file: string): unknown {
   let text: string
   try {
     text = readFileSync(file, 'utf8')
@@ -48,9 +57,10 @@ function validate<S extends TSchema>(
   validator: ReturnType<typeof Compile<S>>,
   file: string,
   raw: unknown,
+  explain: (value: unknown) => WireError[] = (value) => toWireErrors(validator.Errors(value)),
 ): Static<S> {
   const value = Value.Default(schema, structuredClone(raw))
-  if (!validator.Check(value)) throw new ConfigError(file, toWireErrors(validator.Errors(value)))
+  if (!validator.Check(value)) throw new ConfigError(file, explain(value))
   return value as Static<S>
 }
 
@@ -58,13 +68,41 @@ const stationConfigValidator = Compile(StationConfig)
 const registryValidator = Compile(Registry)
 
 /**
- * Parses a station config with defaults filled in and its devices checked against their
- * hardware profiles; `dataDir`, the roster file and the TLS files come back absolute.
+ * Checks a station config of any format version: migrated to the current one, defaults
+ * filled in, devices checked against their hardware profiles. Paths stay as written.
  */
-export function parseStationConfig(raw: unknown, file = '<config>', baseDir = process.cwd()): StationConfig {
-  const config = validate(StationConfig, stationConfigValidator, file, raw)
+export function validateStationConfig(
+  raw: unknown,
+  file = '<config>',
+  opts: StationConfigLoadOptions = {},
+): StationConfig {
+  let migrated: MigrationResult
+  try {
+    migrated = migrateStationConfig(raw)
+  } catch (err) {
+    if (!(err instanceof ConfigVersionError)) throw err
+    throw new ConfigError(file, [{ path: '/schemaVersion', code: err.code, message: err.message }])
+  }
+  if (migrated.notes.length > 0) opts.onMigrated?.(migrated)
+  const config = validate(StationConfig, stationConfigValidator, file, migrated.config, (value) =>
+    explainErrors(StationConfig, value, stationConfigValidator.Errors(value)),
+  )
   const { problems } = resolveDevices(config.devices)
   if (problems.length > 0) throw new ConfigError(file, problems)
+  return config
+}
+
+/**
+ * Parses a station config as `validateStationConfig` does; `dataDir`, the roster file and
+ * the TLS files come back absolute.
+ */
+export function parseStationConfig(
+  raw: unknown,
+  file = '<config>',
+  baseDir = process.cwd(),
+  opts: StationConfigLoadOptions = {},
+): StationConfig {
+  const config = validateStationConfig(raw, file, opts)
   return {
     ...config,
     dataDir: resolve(baseDir, config.dataDir),
@@ -84,8 +122,17 @@ export function parseStationConfig(raw: unknown, file = '<config>', baseDir = pr
   }
 }
 
-export function loadStationConfig(file: string): StationConfig {
-  return parseStationConfig(readJson(file), file, dirname(resolve(file)))
+export interface StationConfigLoadOptions {
+  /** Called when the file was of an older format and was migrated in memory. */
+  onMigrated?: (result: MigrationResult) => void
+}
+
+/**
+ * Reads a station config file of any format version: an older one is migrated in memory
+ * (`opts.onMigrated` hears of it; `ejia-config migrate` writes it out).
+ */
+export function loadStationConfig(file: string, opts: StationConfigLoadOptions = {}): StationConfig {
+  return parseStationConfig(readJson(file), file, dirname(resolve(file)), opts)
 }
 
 /** Parses a registry and checks what a schema cannot: uniqueness and references. */

@@ -45,7 +45,8 @@ describe('remote settings', () => {
       station: { id: '339901001002' },
       dataDir: '/tmp',
     })
-    expect(problems.map((p) => p.message).join(' ')).toMatch(/hub|station|dataDir/)
+    expect(problems.map((p) => p.path)).toEqual(['/hub', '/station', '/dataDir'])
+    expect(problems[0]?.message).toMatch(/^unknown field; the fields here are: uplink, journal, photos/)
     const r = applyRemoteSettings(base, { hub: { password: 'x'.repeat(20) } }, present)
     expect(r.ok).toBe(false)
   })

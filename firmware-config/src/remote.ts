@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
-import { type ConfigProblem, MAX_CONFIG_PROBLEMS, toWireErrors, type WireError } from '@ejia/protocol'
+import { type ConfigProblem, MAX_CONFIG_PROBLEMS, type WireError } from '@ejia/protocol'
 import { Compile } from 'typebox/compile'
+import { explainErrors } from './explain.js'
 import { ConfigError, parseStationConfig } from './load.js'
 import { RemoteSettings } from './schema/remoteSettings.js'
 import type { StationConfig } from './schema/stationConfig.js'
@@ -18,7 +19,9 @@ export interface RemoteCheckOptions {
 
 /** Schema errors of remote settings alone, every one; empty when the shape is right. */
 export function checkRemoteSettings(settings: unknown): WireError[] {
-  return remoteValidator.Check(settings) ? [] : toWireErrors(remoteValidator.Errors(settings))
+  return remoteValidator.Check(settings)
+    ? []
+    : explainErrors(RemoteSettings, settings, remoteValidator.Errors(settings))
 }
 
 /**

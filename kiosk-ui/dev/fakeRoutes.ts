@@ -79,6 +79,24 @@ export function apiRoutes(kiosk: FakeKiosk, face: FakeFace): Record<string, Rout
   const photoUses = new Set<string>()
   return {
     'GET /api/status': () => ok(kiosk.status()),
+    // the station config's defaults (firmware-config/src/schema/operations.ts)
+    'GET /api/ui-settings': () =>
+      ok({
+        ui: { idleTimeoutS: 30, resultTimeoutS: 8, voice: true, sound: true, language: 'zh-CN' },
+        duty: { graceLateMin: 5, graceEarlyMin: 5, duplicateWithinMin: 3 },
+        activity: {
+          themeDayOfMonth: 25,
+          defaultHours: {
+            themeDay: 2,
+            branchAssembly: 2,
+            committeeMeeting: 1.5,
+            groupMeeting: 1,
+            partyLecture: 1.5,
+            study: 1,
+            other: 1,
+          },
+        },
+      }),
     'GET /api/today': () => ok(kiosk.today()),
     'GET /api/devices': () => ok({ devices: kiosk.devices() }),
     'GET /api/mode': () => ok(kiosk.currentMode()),

@@ -1,4 +1,5 @@
 import { render } from 'preact'
+import { api } from './api/kiosk.js'
 import { OfflineBanner } from './components/OfflineBanner.js'
 import { type Kiosk, KioskContext, useKiosk } from './context.js'
 import { createFeedback } from './feedback.js'
@@ -16,13 +17,17 @@ import { Reader } from './pages/Reader/index.js'
 import { Result } from './pages/Result/index.js'
 import { Study } from './pages/Study/index.js'
 import { Vouch } from './pages/Vouch/index.js'
-import { readSettings } from './settings.js'
+import { applyAgentSettings, readSettings } from './settings.js'
 import { createAppState } from './state.js'
 import { startStatusPolling } from './transport/status.js'
 import { startStream } from './transport/stream.js'
 import './style.css'
 
 const settings = readSettings(location.search)
+// the station config's screen options, the query string still overriding them
+void api.uiSettings().then((r) => {
+  if (r.ok) applyAgentSettings(settings, r.data.ui, location.search)
+})
 const state = createAppState(settings)
 const fb = createFeedback(settings)
 const nav = createNavigation(state)

@@ -1,6 +1,7 @@
 /**
- * Knobs read once from the page's query string. The kiosk's launcher passes none; tests and
- * screenshots pass `quiet=1` (no tones, no voice) and short timeouts (`idleMs`, `resultMs`).
+ * Knobs of the screen. The station config's `ui` section sets them (GET /api/ui-settings,
+ * read once at start); the page's query string overrides it, for tests and screenshots:
+ * `quiet=1` (no tones, no voice), `sound=0`, `voice=0` and short timeouts (`idleMs`, `resultMs`).
  */
 export interface Settings {
   sound: boolean
@@ -27,4 +28,26 @@ export function readSettings(search: string): Settings {
     resultMs: ms('resultMs', 8_000),
     framesPerSecond: 4,
   }
+}
+
+/** The station config's `ui` section, as GET /api/ui-settings serves it (docs/KIOSK.md). */
+export interface AgentUiOptions {
+  idleTimeoutS: number
+  resultTimeoutS: number
+  voice: boolean
+  sound: boolean
+  language: string
+}
+
+/**
+ * Takes the agent's screen options into `settings`, in place (the feedback and the
+ * inactivity timer read it when they act), except what the query string set.
+ */
+export function applyAgentSettings(settings: Settings, ui: AgentUiOptions, search: string): void {
+  const q = new URLSearchParams(search)
+  const quiet = q.get('quiet') === '1'
+  if (!quiet && !q.has('sound')) settings.sound = ui.sound
+  if (!quiet && !q.has('voice')) settings.voice = ui.voice
+  if (!q.has('idleMs')) settings.idleMs = ui.idleTimeoutS * 1000
+  if (!q.has('resultMs')) settings.resultMs = ui.resultTimeoutS * 1000
 }

@@ -90,6 +90,7 @@ describe('the kiosk UI API', () => {
     config.dataDir = mkdtempSync(join(tmpdir(), 'ejia-kiosk-'))
     config.localApi.port = 0
     config.uplink.heartbeatIntervalS = 1
+    config.ui.idleTimeoutS = 45
     edge = await startEdge(config, { log })
     local = edge.localApiUrl!
     await until('the roster and the day to reach the kiosk', async () => {
@@ -127,6 +128,19 @@ describe('the kiosk UI API', () => {
       stream.events.find((e) => e.event === 'signin' && e.data.kind === 'duty'),
     )
     stream.close()
+  })
+
+  it("serves the station config's screen options and duty and activity defaults", async () => {
+    const { body } = await call('GET', `${local}/api/ui-settings`)
+    expect(body.ui).toEqual({
+      idleTimeoutS: 45,
+      resultTimeoutS: 8,
+      voice: true,
+      sound: true,
+      language: 'zh-CN',
+    })
+    expect(body.duty).toEqual({ graceLateMin: 5, graceEarlyMin: 5, duplicateWithinMin: 3 })
+    expect(body.activity.themeDayOfMonth).toBe(25)
   })
 
   it('looks a member up without recording anything', async () => {

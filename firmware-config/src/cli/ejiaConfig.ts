@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { ConfigError, loadRegistry, loadStationConfig } from '../load.js'
+import { ConfigError } from '../load.js'
 import { issueBundleTls } from '../pki/bundleTls.js'
 import { loadCa } from '../pki/caFiles.js'
 import { PkiError } from '../pki/certs.js'
@@ -14,6 +14,7 @@ import {
   writeBundle,
 } from '../provision/writeBundle.js'
 import { runCa } from './caCommands.js'
+import { runDiff, runMigrate, runValidate } from './configCommands.js'
 import { runRevoke } from './revokeCommand.js'
 import { runSheet } from './sheetCommand.js'
 
@@ -36,7 +37,14 @@ const USAGE = `usage:
       A printable A4 enrolment sheet: town, village, station id, contact and a QR code
       (station id, hub, CA fingerprint; no secret) per station.
   ejia-config validate FILE
-      Checks a station config or a hub registry and explains every problem.`
+      Checks a station config (of any format version) or a hub registry and explains every
+      problem: the field, what is wrong, and what is allowed there.
+  ejia-config diff A B
+      Field-by-field differences between two station configs (both migrated first); secrets
+      are masked. Exits 1 when they differ.
+  ejia-config migrate FILE [--write]
+      Brings a station config of an older format up to the current one and says what
+      changed; --write writes it (atomically), keeping the original as FILE.bak.`
 
 function fail(message: string): never {
   console.error(message)
@@ -107,32 +115,14 @@ async function runProvision(argv: string[]): Promise<void> {
   )
 }
 
-function runValidate(argv: string[]): void {
-  const file = argv[0]
-  if (!file) fail(USAGE)
-  let raw: unknown
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'))
-  } catch (err) {
-    fail(`${file}: ${(err as Error).message}`)
-  }
-  const isRegistry = typeof raw === 'object' && raw !== null && 'stations' in raw
-  if (isRegistry) {
-    const r = loadRegistry(file)
-    console.log(`${file}: valid registry, ${r.towns.length} towns, ${r.stations.length} stations`)
-  } else {
-    const c = loadStationConfig(file)
-    console.log(
-      `${file}: valid station config for ${c.station.id} ${c.station.name}, version ${c.configVersion}`,
-    )
-  }
-}
-
 const [command, ...rest] = process.argv.slice(2)
 const usage = () => fail(USAGE)
+const print = (line: string) => console.log(line)
 try {
   if (command === 'provision') await runProvision(rest)
-  else if (command === 'validate') runValidate(rest)
+  else if (command === 'validate') runValidate(rest, print, usage)
+  else if (command === 'diff') process.exitCode = runDiff(rest, print, usage)
+  else if (command === 'migrate') runMigrate(rest, print, usage)
   else if (command === 'ca') await runCa(rest, usage)
   else if (command === 'revoke') runRevoke(rest, usage, fail)
   else if (command === 'sheet') await runSheet(rest, usage)

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto'
 import { tierOfStation, townOfStation } from '@ejia/protocol'
 import { Value } from 'typebox/value'
 import { FaceConfig } from '../schema/faceConfig.js'
+import { ActivityDefaults, DutyDefaults, UiOptions } from '../schema/operations.js'
 import { REGISTRY_SCHEMA_VERSION, type Registry } from '../schema/registry.js'
 import { STATION_CONFIG_SCHEMA_VERSION, type StationConfig } from '../schema/stationConfig.js'
 import type { CsvProblem, StationRow } from './stationCsv.js'
@@ -127,6 +128,9 @@ export function provision(rows: readonly StationRow[], opts: ProvisionOptions): 
       camera: { type: 'push', fps: 5 },
       localApi: { host: '127.0.0.1', port: 8731 },
       upgrade: { releaseKey: opts.releaseKey ?? '', healthTimeoutS: 90 },
+      duty: Value.Default(DutyDefaults, {}) as DutyDefaults,
+      activity: Value.Default(ActivityDefaults, {}) as ActivityDefaults,
+      ui: Value.Default(UiOptions, {}) as UiOptions,
     })
   }
   return { registry, configs, problems }

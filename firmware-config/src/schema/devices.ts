@@ -129,21 +129,32 @@ export const DeviceConfig = Type.Object(
   {
     name: Type.String({
       pattern: '^[a-z0-9-]{1,32}$',
-      description: 'Name in faults and events, e.g. card, finger, qr',
+      title: 'Device name',
+      description: 'Name in faults and events, e.g. card, finger, qr (a-z, 0-9 and -, up to 32)',
     }),
     profile: Type.String({
       pattern: '^[a-z0-9-]+$',
-      description: 'Hardware profile (firmware-config/profiles/<profile>.json)',
+      title: 'Hardware profile',
+      description: 'Hardware profile (firmware-config/profiles/<profile>.json), e.g. rdm6300, r307, gm65',
     }),
     port: Type.String({
       pattern: '^(/|tcp://)',
+      title: 'Serial port',
       description:
         'Serial device path (/dev/ttyUSB0; better /dev/serial/by-id/…, which survives replugging), a simulator pty, or tcp://host:port for a serial server',
     }),
     options: Type.Optional(
-      Type.Record(Type.String(), Type.Unknown(), { description: 'Overrides of the profile options' }),
+      Type.Record(Type.String(), Type.Unknown(), {
+        title: 'Profile overrides',
+        description:
+          "Options that differ from the profile's (e.g. debounceMs); checked against the profile's driver",
+      }),
     ),
   },
-  { additionalProperties: false, title: 'Attendance device' },
+  {
+    additionalProperties: false,
+    title: 'Attendance device',
+    description: 'One card reader, fingerprint module or QR scanner, by hardware profile and port',
+  },
 )
 export type DeviceConfig = Static<typeof DeviceConfig>

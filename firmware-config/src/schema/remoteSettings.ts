@@ -4,9 +4,13 @@ import { StationConfig } from './stationConfig.js'
 
 const S = StationConfig.properties
 const F = FaceConfig.properties
+const H = S.activity.properties.defaultHours.properties
 const opt = Type.Optional
-const section = <P extends Parameters<typeof Type.Object>[0]>(properties: P, title: string) =>
-  opt(Type.Object(properties, { additionalProperties: false, title }))
+const section = <P extends Parameters<typeof Type.Object>[0]>(
+  properties: P,
+  title: string,
+  description: string,
+) => opt(Type.Object(properties, { additionalProperties: false, title, description }))
 
 /**
  * The part of a station config the hub may set remotely (docs/OPERATIONS.md, "Remote
@@ -26,6 +30,7 @@ export const RemoteSettings = Type.Object(
         reconnectPeriodS: opt(S.uplink.properties.reconnectPeriodS),
       },
       'Uplink tuning',
+      'How events and heartbeats travel to the hub',
     ),
     journal: section(
       {
@@ -34,8 +39,13 @@ export const RemoteSettings = Type.Object(
         diskWarnFreeBytes: opt(S.journal.properties.diskWarnFreeBytes),
       },
       'Journal',
+      'How long events stay in the local journal and how much disk it may take',
     ),
-    photos: section({ retentionDays: opt(S.photos.properties.retentionDays) }, 'Photos'),
+    photos: section(
+      { retentionDays: opt(S.photos.properties.retentionDays) },
+      'Photos',
+      'How long photos stay on the kiosk after the hub has them',
+    ),
     face: section(
       {
         enabled: opt(F.enabled),
@@ -44,12 +54,61 @@ export const RemoteSettings = Type.Object(
         challenge: opt(F.challenge),
         sessionTimeoutS: opt(F.sessionTimeoutS),
         minFacePx: opt(F.minFacePx),
-        detector: section({ threshold: opt(F.detector.properties.threshold) }, 'Face detector'),
+        detector: section(
+          { threshold: opt(F.detector.properties.threshold) },
+          'Face detector',
+          'The detection threshold',
+        ),
       },
       'Face check-in',
+      'Face check-in settings; never the models or the template key',
     ),
-    camera: section({ type: opt(S.camera.properties.type), fps: opt(S.camera.properties.fps) }, 'Camera'),
+    camera: section(
+      { type: opt(S.camera.properties.type), fps: opt(S.camera.properties.fps) },
+      'Camera',
+      'Where camera frames come from',
+    ),
     devices: opt(S.devices),
+    duty: section(
+      {
+        graceLateMin: opt(S.duty.properties.graceLateMin),
+        graceEarlyMin: opt(S.duty.properties.graceEarlyMin),
+        duplicateWithinMin: opt(S.duty.properties.duplicateWithinMin),
+      },
+      'Duty defaults',
+      'Grace and duplicate rules for duty clock-ins, used until the hub sends a rota with its own',
+    ),
+    activity: section(
+      {
+        themeDayOfMonth: opt(S.activity.properties.themeDayOfMonth),
+        defaultHours: section(
+          {
+            themeDay: opt(H.themeDay),
+            branchAssembly: opt(H.branchAssembly),
+            committeeMeeting: opt(H.committeeMeeting),
+            groupMeeting: opt(H.groupMeeting),
+            partyLecture: opt(H.partyLecture),
+            study: opt(H.study),
+            other: opt(H.other),
+          },
+          'Default hours per kind',
+          'Study hours an activity of each kind is worth when its plan gives none',
+        ),
+      },
+      'Activity defaults',
+      'When the monthly theme day is and how many hours each kind of activity is worth',
+    ),
+    ui: section(
+      {
+        idleTimeoutS: opt(S.ui.properties.idleTimeoutS),
+        resultTimeoutS: opt(S.ui.properties.resultTimeoutS),
+        voice: opt(S.ui.properties.voice),
+        sound: opt(S.ui.properties.sound),
+        language: opt(S.ui.properties.language),
+      },
+      'Kiosk screen',
+      'Timeouts, voice, sounds and language of the kiosk UI',
+    ),
   },
   {
     additionalProperties: false,

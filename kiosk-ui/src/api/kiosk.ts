@@ -1,3 +1,4 @@
+import type { AgentUiOptions } from '../settings.js'
 import { request } from './client.js'
 import type {
   DeviceInfo,
@@ -19,6 +20,7 @@ const ENROL_TIMEOUT_MS = 30_000
 /** The local API of docs/KIOSK.md, one typed function per route. */
 export const api = {
   status: () => request<KioskStatus>('GET', 'status'),
+  uiSettings: () => request<{ ui: AgentUiOptions }>('GET', 'ui-settings'),
   today: () => request<Today>('GET', 'today'),
   devices: () => request<{ devices: DeviceInfo[] }>('GET', 'devices'),
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
+import type { StationConfig } from '@ejia/firmware-config'
 import { QuietRequestLogs } from '@ejia/platform'
 import { type EventType, eventTypes } from '@ejia/protocol'
 import fastifyStatic from '@fastify/static'
@@ -25,6 +26,9 @@ export interface StationInfo {
   townName: string
 }
 
+/** The station config's screen options and defaults, for the kiosk UI (docs/KIOSK.md). */
+export type UiSettings = Pick<StationConfig, 'ui' | 'duty' | 'activity'>
+
 /** Where the built kiosk UI is, if it has been built. */
 export function kioskUiDir(): string | undefined {
   try {
@@ -44,6 +48,8 @@ export async function createLocalApi(deps: {
   journal: Journal
   clock: Clock
   station: StationInfo
+  /** GET /api/ui-settings; a remote config changes them with the restart it causes. */
+  uiSettings: UiSettings
   log: Logger
   uiDir?: string
   face: FaceRouteDeps
@@ -69,6 +75,8 @@ export async function createLocalApi(deps: {
     ...(await deps.agent.status()),
     photos: await deps.photos.service.status(),
   }))
+
+  app.get('/api/ui-settings', async () => deps.uiSettings)
 
   app.post(
     '/api/events',
