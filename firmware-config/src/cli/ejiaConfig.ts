@@ -18,15 +18,22 @@ import { runDiff, runMigrate, runValidate } from './configCommands.js'
 import { runRevoke } from './revokeCommand.js'
 import { runSheet } from './sheetCommand.js'
 
+/** An Ed25519 public key, base64url, as `ejia-release keygen` writes it. */
+const RELEASE_KEY = /^[A-Za-z0-9_-]{43}$/
+
 const USAGE = `usage:
   ejia-config provision --stations FILE.csv --out DIR [--district-name NAME] [--hub-url URL]
                         [--hub-http-url URL] [--ca CA_DIR --hub-host HOST...]
+                        [--release-key KEY|FILE]
       Makes DIR/registry.json for the hub and DIR/stations/<id>.json (with credentials) per
       station. Re-running keeps the secrets (and certificates) already issued in DIR, and
       the stations revoked there. --hub-url is the broker, --hub-http-url the hub API the
       kiosks upload photos to. With --ca, each station also gets DIR/stations/<id>.crt and
       <id>.key (0600) from the district CA, and the hub DIR/hub/server.{crt,key} for every
       --hub-host (repeatable; default mqtts://<first host>:8883 as --hub-url).
+      --release-key is the district's release public key (ejia-release keygen writes
+      release-key.pub), written into every station config: kiosks take only agent
+      upgrades it signed.
   ejia-config ca init --out CA_DIR [--name NAME]
   ejia-config ca import --out CA_DIR --cert FILE --key FILE
       Makes (EC P-256, 10 years) or takes in the district CA: CA_DIR/ca.crt and ca.key (0600).
@@ -46,6 +53,21 @@ const USAGE = `usage:
       Brings a station config of an older format up to the current one and says what
       changed; --write writes it (atomically), keeping the original as FILE.bak.`
 
+/** The release public key as given, or read from the file `ejia-release keygen` wrote. */
+function readReleaseKey(arg: string): string {
+  let key = arg.trim()
+  if (!RELEASE_KEY.test(key)) {
+    try {
+      key = readFileSync(arg, 'utf8').trim()
+    } catch (err) {
+      fail(`--release-key ${arg}: neither a key nor a readable file (${(err as Error).message})`)
+    }
+  }
+  if (!RELEASE_KEY.test(key))
+    fail(`--release-key: ${arg} does not hold an Ed25519 public key (43 base64url characters)`)
+  return key
+}
+
 function fail(message: string): never {
   console.error(message)
   process.exit(1)
@@ -62,6 +84,7 @@ async function runProvision(argv: string[]): Promise<void> {
       'hub-http-url': { type: 'string' },
       ca: { type: 'string' },
       'hub-host': { type: 'string', multiple: true },
+      'release-key': { type: 'string' },
     },
   })
   if (!values.stations || !values.out) fail(USAGE)
@@ -87,6 +110,7 @@ async function runProvision(argv: string[]): Promise<void> {
     hubUrl,
     ...(values['hub-http-url'] ? { hubHttpUrl: values['hub-http-url'] } : {}),
     existingSecrets: readExistingSecrets(values.out),
+    ...(values['release-key'] ? { releaseKey: readReleaseKey(values['release-key']) } : {}),
   })
   const problems = [...csv.problems, ...result.problems]
   if (problems.length > 0) {
