@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import type { StationConfig } from '@ejia/firmware-config'
+import { caSha256, type StationConfig } from '@ejia/firmware-config'
 import type { Logger } from 'pino'
 import { createLocalApi, kioskUiDir } from './adapters/http/localApi.js'
 import { MqttUplink, readUplinkTls } from './adapters/mqtt/mqttUplink.js'
@@ -78,6 +78,16 @@ export async function startEdge(config: StationConfig, opts: EdgeOptions): Promi
   }
 }
 
+/** The CA certificate's SHA-256, as the enrolment sheet prints it; the uplink reports a bad one. */
+function caFingerprint(ca: Buffer, log: Logger): string | undefined {
+  try {
+    return caSha256(ca.toString('utf8'))
+  } catch (err) {
+    log.warn({ err }, 'hub.tls caFile is not a certificate; the enrolment sheet cannot be checked against it')
+    return undefined
+  }
+}
+
 /** The composition root: builds the adapters a config names and wires them to the agent. */
 async function runEdge(
   config: StationConfig,
@@ -138,7 +148,16 @@ async function runEdge(
       ...(opts.recordStart === undefined ? {} : { recordStart: opts.recordStart }),
     },
   )
-  const devices = await startDevices(config, { agent, journal, clock, log, ...(replica ? { replica } : {}) })
+  const caHash = tls ? caFingerprint(tls.ca, log) : undefined
+  const installed = { stationId, hub: config.hub.mqttUrl, ...(caHash ? { caSha256: caHash } : {}) }
+  const devices = await startDevices(config, {
+    agent,
+    journal,
+    clock,
+    log,
+    installed,
+    ...(replica ? { replica } : {}),
+  })
   // a recognised face signs in by the same rules as a card: duty mode clocks a cadre
   const faceRoutes = await startFace(config, face, agent, clock, log, (match) => devices.signIn.face(match))
   const stopInputs = async () => {

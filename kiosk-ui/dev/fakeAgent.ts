@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import Type from 'typebox'
 import type { Plugin } from 'vite'
 import { FAKE_CONFIG, type FakeConfig } from './fakeConfig.js'
+import { isEnrolmentText } from './fakeEnrolment.js'
 import { FACE_SCRIPTS, type FaceScript, FakeFace } from './fakeFace.js'
 import { FakeKiosk, FakeRefusal, todayAt } from './fakeKiosk.js'
 import { apiRoutes } from './fakeRoutes.js'
@@ -73,6 +74,7 @@ export function createFakeAgent(overrides: Partial<FakeConfig> = {}) {
       emit: (u) => emit('face', u),
     })
     kiosk.onSignIn((o) => emit('signin', { ...o, at: new Date(kiosk.now()).toISOString() }))
+    kiosk.onEnrol((a) => emit('enrol', { ...a, at: new Date(kiosk.now()).toISOString() }))
     routes = { ...apiRoutes(kiosk, face), ...controls() }
   }
 
@@ -105,6 +107,9 @@ export function createFakeAgent(overrides: Partial<FakeConfig> = {}) {
     'POST /__fake/read': (req) => {
       const b = readBodyOf(req)
       const device = b.device ?? config.devices.find((d) => d.kind === b.method)?.name ?? b.method
+      // the enrolment sheet's code is checked, never read as a credential (edge devices.ts)
+      if (b.method === 'qr' && isEnrolmentText(b.credential))
+        return ok(kiosk.enrolCheck(b.credential, device))
       return ok(kiosk.read(device, b.method, b.credential))
     },
     'POST /__fake/hub': (req) => {

@@ -8,6 +8,8 @@ import type { DeviceInfo, Station } from '../src/api/types.js'
  */
 export interface FakeConfig {
   station: Station
+  /** The hub's broker URL the kiosk is installed with, for the enrolment sheet's code. */
+  hub: string
   /** Roster code (after the station id's dash) → PIN, as `ejia-sim seed-station` hands them out. */
   pins: Record<string, string>
   devices: Omit<DeviceInfo, 'fault'>[]
@@ -24,6 +26,7 @@ export interface FakeConfig {
 export const FAKE_CONFIG: FakeConfig = {
   // the sample station of protocol/fixtures, as in the demo district's station config
   station: { id: '339901001001', name: '肖家沟村', townName: '城关镇' },
+  hub: 'mqtts://hub.qingshan.example:8883',
   pins: { c001: '2580', m001: '1357', v001: '2468' },
   devices: [
     { name: 'reader', kind: 'card', stats: { frames: 0, badChecksum: 0, noise: 0 } },

@@ -15,6 +15,7 @@ import {
 import { v7 as uuidv7 } from 'uuid'
 import type {
   DeviceInfo,
+  EnrolAnswer,
   KioskStatus,
   Method,
   Mode,
@@ -26,6 +27,7 @@ import type {
   UnknownReason,
 } from '../src/api/types.js'
 import type { FakeConfig } from './fakeConfig.js'
+import { fakeEnrolCheck } from './fakeEnrolment.js'
 import type { WireFixtures } from './fixtures.js'
 
 /** A refusal of the local API: its status and `error` code, as the edge agent answers them. */
@@ -77,6 +79,7 @@ export class FakeKiosk {
   private readonly faults = new Map<string, Fault>()
   private readonly pinTries = new Map<string, { failed: number; lockedUntil: number }>()
   private readonly signInListeners: ((o: SignInOutcome) => void)[] = []
+  private readonly enrolListeners: ((a: EnrolAnswer) => void)[] = []
 
   constructor(
     readonly config: FakeConfig,
@@ -100,6 +103,23 @@ export class FakeKiosk {
 
   onSignIn(listener: (o: SignInOutcome) => void): void {
     this.signInListeners.push(listener)
+  }
+
+  onEnrol(listener: (a: EnrolAnswer) => void): void {
+    this.enrolListeners.push(listener)
+  }
+
+  /** The enrolment sheet's code, scanned or posted: a match is journalled, a mismatch a fault. */
+  enrolCheck(text: string, device: string): EnrolAnswer {
+    const { answer, mismatch } = fakeEnrolCheck(
+      text,
+      { stationId: this.config.station.id, hub: this.config.hub },
+      device,
+    )
+    if (answer.ok) this.setFault('enrolment', null)
+    else if (mismatch) this.setFault('enrolment', { code: 'enrolmentMismatch', message: mismatch })
+    for (const l of this.enrolListeners) l(answer)
+    return answer
   }
 
   close(): void {

@@ -23,6 +23,9 @@ const modeBody = jsonBody<Mode>(
 )
 const pinBody = jsonBody<{ personId: string; pin: string }>(Type.Object({ personId: Id, pin: Pin }, strict))
 const cadreBody = jsonBody<{ cadreId: string; pin: string }>(Type.Object({ cadreId: Id, pin: Pin }, strict))
+const enrolCheckBody = jsonBody<{ payload: string }>(
+  Type.Object({ payload: Type.String({ minLength: 1, maxLength: 1024 }) }, strict),
+)
 const vouchBody = jsonBody<{ personId: string; cadreId: string; cadrePin: string; witnessPhotoId: string }>(
   Type.Object(
     { personId: Id, cadreId: Id, cadrePin: Pin, witnessPhotoId: Type.String({ pattern: '^[0-9a-f]{64}$' }) },
@@ -115,6 +118,7 @@ export function apiRoutes(kiosk: FakeKiosk, face: FakeFace): Record<string, Rout
       const b = cadreBody(req)
       return ok(kiosk.authCadre(b.cadreId, b.pin))
     },
+    'POST /api/enrol/check': (req) => ok(kiosk.enrolCheck(enrolCheckBody(req).payload, 'localApi')),
     'GET /api/people/:personId': (req) => {
       const id = req.params.personId ?? ''
       if (!personIdValid.Check(id))

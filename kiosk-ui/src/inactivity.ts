@@ -16,7 +16,10 @@ export function startInactivity(state: AppState, nav: Navigation): () => void {
   const timer = setInterval(() => {
     const screen = state.screen.value
     if (screen.name === 'idle') return
-    const limit = screen.name === 'result' ? state.settings.resultMs : state.settings.idleMs
+    const limit =
+      screen.name === 'result' || screen.name === 'enrolCheck'
+        ? state.settings.resultMs
+        : state.settings.idleMs
     if (Date.now() - state.lastActivity.value > limit) nav.home()
   }, CHECK_MS)
   return () => {

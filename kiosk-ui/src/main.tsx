@@ -10,6 +10,7 @@ import { CameraTest } from './pages/Admin/CameraTest.js'
 import { Admin } from './pages/Admin/index.js'
 import { Duty } from './pages/Duty/index.js'
 import { Enrol } from './pages/Enrol/index.js'
+import { EnrolCheck, problemText } from './pages/EnrolCheck/index.js'
 import { Face } from './pages/Face/index.js'
 import { Idle } from './pages/Idle/index.js'
 import { Pin } from './pages/Pin/index.js'
@@ -19,6 +20,7 @@ import { Study } from './pages/Study/index.js'
 import { Vouch } from './pages/Vouch/index.js'
 import { applyAgentSettings, readSettings } from './settings.js'
 import { createAppState } from './state.js'
+import { zh } from './strings.js'
 import { startStatusPolling } from './transport/status.js'
 import { startStream } from './transport/stream.js'
 import './style.css'
@@ -35,7 +37,17 @@ const showOutcome = createOutcomes(state, nav, fb)
 const kiosk: Kiosk = { state, nav, fb, showOutcome }
 
 startStatusPolling(state)
-startStream(state, (o) => showOutcome(o, 'stream'))
+startStream(
+  state,
+  (o) => showOutcome(o, 'stream'),
+  undefined,
+  // a technician scanned the enrolment sheet: the answer shows on any screen, admin included
+  (a) => {
+    nav.go({ name: 'enrolCheck', answer: a, at: Date.now() })
+    if (a.ok) fb.success(zh.enrolCheck.ok(a.stationId))
+    else fb.failure(`${a.problems.map(problemText).join('，')}，${zh.enrolCheck.contact}`)
+  },
+)
 startInactivity(state, nav)
 
 /** The router: one page per screen; a key per screen so a page starts fresh each time it opens. */
@@ -60,6 +72,8 @@ function CurrentScreen() {
       return <Vouch />
     case 'result':
       return <Result key={screen.at} outcome={screen.outcome} flow={screen.flow} at={screen.at} />
+    case 'enrolCheck':
+      return <EnrolCheck key={screen.at} answer={screen.answer} />
     case 'admin':
       return <Admin />
     case 'enrol':

@@ -1,4 +1,4 @@
-import type { SignInOutcome } from './api/types.js'
+import type { EnrolAnswer, SignInOutcome } from './api/types.js'
 
 /** Which mode a screen works in: plain check-in, a cadre's duty punch, or "我的学时". */
 export type Flow = 'checkin' | 'duty' | 'lookup'
@@ -14,6 +14,7 @@ export type Screen =
   | { name: 'study' }
   | { name: 'vouch' }
   | { name: 'result'; outcome: SignInOutcome; flow: Flow; at: number }
+  | { name: 'enrolCheck'; answer: EnrolAnswer; at: number }
   | { name: 'admin' }
   | { name: 'enrol' }
   | { name: 'cameraTest' }

@@ -114,6 +114,18 @@ export const zh = {
     } satisfies Record<Method, string>,
     reenrol: '您的人脸照片有些旧了，请找干部重新登记',
   },
+  enrolCheck: {
+    title: '登记核对',
+    ok: (stationId: string) => `本机已登记为 ${stationId}`,
+    failed: '登记表与本机不符',
+    problem: {
+      station: (installed: string, sheet: string) => `本机安装的是站点 ${installed}，登记表是站点 ${sheet}`,
+      hub: (installed: string, sheet: string) => `本机连接 ${installed}，登记表写的是 ${sheet}`,
+      ca: '本机的证书与登记表的不是同一个区',
+      malformed: '这个二维码读不出来，不是有效的登记码',
+    },
+    contact: '请联系区里重新安装',
+  },
   unknownReason: {
     notOnRoster: '没有找到您的登记信息',
     badToken: '二维码无效或已过期',

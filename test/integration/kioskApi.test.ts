@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type EdgeHandle, startEdge } from '@ejia/edge'
+import { enrolmentText } from '@ejia/firmware-config'
 import { isoWeekday, localDate } from '@ejia/protocol'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -172,5 +173,56 @@ describe('the kiosk UI API', () => {
       roles: ['member'],
     })
     expect((await call('GET', `${local}/api/people/${station}-x999`)).status).toBe(404)
+  })
+
+  it("checks the enrolment sheet's code against the kiosk: a wrong station is a fault, the right one journalled", async () => {
+    const stream = listen(`${local}/api/stream`)
+    // a code it cannot read answers on the stream too (and raises no fault): proof the stream is open
+    await until('the stream to open', async () => {
+      await call('POST', `${local}/api/enrol/check`, { payload: 'ejia-enrol:v1?smudged' })
+      return stream.events.some((e) => e.event === 'enrol') || undefined
+    })
+    stream.events.length = 0
+    const other = district.configs[1]?.station.id ?? '339901001999'
+    const wrong = await call('POST', `${local}/api/enrol/check`, {
+      payload: enrolmentText({ stationId: other, hub: hub.mqttUrl }),
+    })
+    expect(wrong.status).toBe(200)
+    expect(wrong.body).toMatchObject({
+      ok: false,
+      device: 'localApi',
+      problems: [
+        {
+          code: 'station',
+          message: `this kiosk is installed as station ${station}, the sheet is for ${other}`,
+        },
+      ],
+    })
+    const faults = async () =>
+      (await call('GET', `${local}/api/status`)).body.health.faults as { device: string }[]
+    expect((await faults()).filter((f) => f.device === 'enrolment')).toHaveLength(1)
+
+    const right = await call('POST', `${local}/api/enrol/check`, {
+      payload: enrolmentText({ stationId: station, hub: hub.mqttUrl }),
+    })
+    expect(right.body).toMatchObject({ ok: true, stationId: station, device: 'localApi' })
+    expect((await faults()).filter((f) => f.device === 'enrolment')).toEqual([])
+    expect((await call('POST', `${local}/api/enrol/check`, { payload: '' })).status).toBe(400)
+
+    await until('both answers on the stream', async () =>
+      stream.events.filter((e) => e.event === 'enrol').length === 2 ? true : undefined,
+    )
+    expect(stream.events.filter((e) => e.event === 'enrol').map((e) => e.data.ok)).toEqual([false, true])
+    stream.close()
+    // the match reaches the hub's ledger like any event
+    await until('kiosk.enrolled at the hub', async () => {
+      const res = await call(
+        'GET',
+        `${hub.api}/api/events?type=kiosk.enrolled&station=${station}`,
+        undefined,
+        hub.auth,
+      )
+      return res.body.events?.length === 1 ? res.body.events[0] : undefined
+    })
   })
 })

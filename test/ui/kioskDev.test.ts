@@ -166,6 +166,31 @@ describe.skipIf(!haveBrowser)('kiosk UI on vite dev with the fake agent', () => 
     await screen('pin')
   })
 
+  it("answers the enrolment sheet's code scanned on any screen: the wrong station's, then this one's", async () => {
+    const scan = (stationId: string) =>
+      fake.call('POST', '/__fake/read', {
+        method: 'qr',
+        credential: `ejia-enrol:v1?station=${stationId}&hub=${encodeURIComponent(FAKE_CONFIG.hub)}`,
+      })
+    await testId('go-pin').click()
+    await screen('pin')
+    await scan('339901001002')
+    await screen('enrolCheck')
+    expect(await testId('enrol-check-problem').textContent()).toBe(
+      `本机安装的是站点 ${station}，登记表是站点 339901001002`,
+    )
+    expect(await testId('enrol-check').textContent()).toContain('请联系区里重新安装')
+    await rules()
+    expect((await fake.state()).journal.filter((e) => e.type === 'credential.unknown')).toEqual([])
+    await scan(station)
+    await page.waitForFunction(
+      (text) => document.querySelector('[data-testid="enrol-check-title"]')?.textContent === text,
+      `本机已登记为 ${station}`,
+    )
+    await testId('home').click()
+    await screen('idle')
+  })
+
   it('signs in by person code and PIN on the keypad, and says so when the PIN is wrong', async () => {
     await testId('go-pin').click()
     await screen('pin')

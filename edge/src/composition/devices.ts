@@ -5,6 +5,7 @@ import type { Logger } from 'pino'
 import { JsonRoster } from '../adapters/roster/jsonRoster.js'
 import type { Agent } from '../app/agent.js'
 import { CredentialSignIn } from '../app/credentialSignIn.js'
+import { EnrolmentCheck, type InstalledAs } from '../app/enrolmentCheck.js'
 import type { AttendanceDevice } from '../ports/attendanceDevice.js'
 import type { Clock } from '../ports/clock.js'
 import type { Journal } from '../ports/journal.js'
@@ -13,6 +14,8 @@ import type { Roster, RosterReplica } from '../ports/roster.js'
 export interface Devices {
   devices: AttendanceDevice[]
   signIn: CredentialSignIn
+  /** The enrolment sheet's QR code, scanned or pasted, checked against this kiosk's install. */
+  enrolment: EnrolmentCheck
   /** The roster sign-in works from, and the station's rota and plans when synced from the hub. */
   roster(): Roster
   rotas(): readonly DutyRota[]
@@ -28,7 +31,15 @@ export interface Devices {
  */
 export async function startDevices(
   config: StationConfig,
-  deps: { agent: Agent; journal: Journal; clock: Clock; log: Logger; replica?: RosterReplica },
+  deps: {
+    agent: Agent
+    journal: Journal
+    clock: Clock
+    log: Logger
+    /** What the kiosk was installed as, for the enrolment sheet's code. */
+    installed: InstalledAs
+    replica?: RosterReplica
+  },
 ): Promise<Devices> {
   const { agent, clock } = deps
   const log = deps.log.child({ name: 'edge:devices' })
@@ -53,12 +64,17 @@ export async function startDevices(
     journal: deps.journal,
     clock,
   })
+  const enrolment = new EnrolmentCheck({
+    installed: deps.installed,
+    record: agent.record,
+    faults: agent.faults,
+  })
   const station = {
     roster: () => roster,
     rotas: () => deps.replica?.rotas() ?? [],
     plans: () => deps.replica?.plans() ?? [],
   }
-  if (config.devices.length === 0) return { devices: [], signIn, ...station, stop: async () => {} }
+  if (config.devices.length === 0) return { devices: [], signIn, enrolment, ...station, stop: async () => {} }
 
   const [{ createDevice }, { transportOpener }] = await Promise.all([
     import('../adapters/serial/devices.js'),
@@ -77,7 +93,11 @@ export async function startDevices(
   )
   for (const device of devices) {
     await device.start((read) => {
-      signIn.handle(device.name, read).catch((err: unknown) => {
+      // the sheet's code is answered whatever the mode, and never signs anyone in
+      const handled = enrolment.claims(read)
+        ? enrolment.check(read.credential, device.name)
+        : signIn.handle(device.name, read)
+      handled.catch((err: unknown) => {
         // the journal refused it (disk full): the person is told, the fault is raised
         log.error({ err, device: device.name }, 'read not recorded')
       })
@@ -86,6 +106,7 @@ export async function startDevices(
   return {
     devices,
     signIn,
+    enrolment,
     ...station,
     stop: async () => {
       await Promise.all(devices.map((d) => d.stop()))

@@ -178,3 +178,16 @@ export interface Person {
   name?: string
   roles: RosterPerson['roles']
 }
+
+/** One way the enrolment sheet and the kiosk disagree (edge app/enrolmentCheck.ts). */
+export interface EnrolProblem {
+  code: 'malformed' | 'station' | 'hub' | 'ca'
+  message: string
+  installed?: string
+  sheet?: string
+}
+
+/** The enrolment sheet's code checked against the kiosk: the stream's `enrol` event, POST /api/enrol/check. */
+export type EnrolAnswer =
+  | { ok: true; stationId: string; device: string; eventId: string }
+  | { ok: false; problems: EnrolProblem[]; device: string }

@@ -1,4 +1,4 @@
-import type { FaceUpdate, SignInOutcome } from '../api/types.js'
+import type { EnrolAnswer, FaceUpdate, SignInOutcome } from '../api/types.js'
 import type { AppState } from '../state.js'
 
 const RETRY_MIN_MS = 1000
@@ -6,7 +6,7 @@ const RETRY_MAX_MS = 15_000
 
 /**
  * The agent's Server-Sent Events (docs/KIOSK.md "State of the kiosk"): `signin` outcomes, by
- * any means, and `face` session updates. EventSource reconnects by itself after a dropped
+ * any means, `face` session updates and `enrol` answers to a scanned enrolment sheet. EventSource reconnects by itself after a dropped
  * connection; when it gives up (the agent answered with an error, or was restarting) this
  * opens a new one, backing off to 15 s.
  */
@@ -14,6 +14,7 @@ export function startStream(
   state: AppState,
   onSignIn: (o: SignInOutcome) => void,
   url = './api/stream',
+  onEnrol: (a: EnrolAnswer) => void = () => undefined,
 ): () => void {
   let source: EventSource | undefined
   let timer: ReturnType<typeof setTimeout> | undefined
@@ -38,6 +39,10 @@ export function startStream(
     es.addEventListener('signin', (e) => {
       const o = parse<SignInOutcome>(e)
       if (o && typeof o.kind === 'string') onSignIn(o)
+    })
+    es.addEventListener('enrol', (e) => {
+      const a = parse<EnrolAnswer>(e)
+      if (a && typeof a.ok === 'boolean') onEnrol(a)
     })
     es.addEventListener('face', (e) => {
       const u = parse<FaceUpdate>(e)

@@ -5,6 +5,7 @@ import { CheckinBody } from './checkin.js'
 import { UnknownCredentialBody } from './credentialEvents.js'
 import { DutyPunchBody } from './duty.js'
 import { FaceConsentBody, FaceDeletedBody, FaceEnrolledBody } from './face.js'
+import { KioskEnrolledBody } from './kiosk.js'
 
 export * from './activity.js'
 export * from './agent.js'
@@ -13,6 +14,7 @@ export * from './credential.js'
 export * from './credentialEvents.js'
 export * from './duty.js'
 export * from './face.js'
+export * from './kiosk.js'
 
 /** Every event type and the schema of its body. Adding a type here is all it takes. */
 export const eventBodies = {
@@ -26,6 +28,7 @@ export const eventBodies = {
   'face.consent': FaceConsentBody,
   'face.enrolled': FaceEnrolledBody,
   'face.deleted': FaceDeletedBody,
+  'kiosk.enrolled': KioskEnrolledBody,
 } as const satisfies Record<string, TSchema>
 
 export type EventType = keyof typeof eventBodies

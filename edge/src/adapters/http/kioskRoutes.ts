@@ -11,6 +11,9 @@ import type { FaceRouteDeps, LocalApp } from './faceRoutes.js'
 /** A comment line this often keeps proxies and the browser from closing a quiet stream. */
 const KEEPALIVE_MS = 15_000
 
+/** The `device` of an enrolment check made through this API rather than a reader. */
+const LOCAL_API_DEVICE = 'localApi'
+
 /**
  * What the kiosk UI needs beyond the devices: today's activities and duty, one stream of
  * everything that happens (sign-ins from any reader, face session updates), a cadre's
@@ -38,6 +41,7 @@ export function kioskRoutes(
     for (const res of clients) res.write(frame)
   }
   devices.signIn.onOutcome((o) => send('signin', { ...o, at: new Date(deps.clock.now()).toISOString() }))
+  devices.enrolment.onAnswer((a) => send('enrol', { ...a, at: new Date(deps.clock.now()).toISOString() }))
   if (!('unavailable' in deps.face.service)) deps.face.service.onUpdate((u) => send('face', u))
   const keepalive = setInterval(() => {
     for (const res of clients) res.write(': keepalive\n\n')
@@ -86,6 +90,20 @@ export function kioskRoutes(
         throw err
       }
     },
+  )
+
+  // the enrolment sheet's code, pasted or scanned on the admin screen: the same check as a scan
+  app.post(
+    '/api/enrol/check',
+    {
+      schema: {
+        body: Type.Object(
+          { payload: Type.String({ minLength: 1, maxLength: 1024 }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (req) => devices.enrolment.check(req.body.payload, LOCAL_API_DEVICE),
   )
 
   app.get(

@@ -26,6 +26,7 @@ export const recordPages = {
       'face.consent': '人脸采集同意',
       'face.enrolled': '人脸录入',
       'face.deleted': '人脸删除',
+      'kiosk.enrolled': '一体机登记核对',
     } as Record<string, string>,
     columns: {
       time: '时间',
