@@ -9,6 +9,7 @@ import {
   type StationHealth,
   stepFleetAlarms,
 } from '../domain/fleetAlarms.js'
+import { PeriodicCheck } from '../periodicCheck.js'
 import type { AlarmStore } from '../storage/alarmStore.js'
 
 export interface FleetWatchOptions extends FleetAlarmRules {
@@ -26,8 +27,7 @@ export const DEFAULT_FLEET_WATCH: FleetWatchOptions = { ...DEFAULT_FLEET_ALARM_R
  */
 export class FleetWatch {
   private readonly firstSeen = new Map<string, number>()
-  private timer: NodeJS.Timeout | undefined
-  private running: Promise<void> | undefined
+  private readonly periodic: PeriodicCheck
 
   constructor(
     private readonly deps: {
@@ -38,25 +38,25 @@ export class FleetWatch {
       now: () => number
     },
     private readonly opts: FleetWatchOptions = DEFAULT_FLEET_WATCH,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.check(), this.opts.checkEveryMs).unref()
+  ) {
+    this.periodic = new PeriodicCheck(
+      () => this.checkNow(),
+      this.opts.checkEveryMs,
+      (err) => this.deps.log.warn({ err }, 'fleet watch failed; next check retries'),
+    )
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer)
-    await this.running
+  start(): void {
+    this.periodic.start()
+  }
+
+  stop(): Promise<void> {
+    return this.periodic.stop()
   }
 
   /** One look at the fleet; a check still running is not started twice. */
   check(): Promise<void> {
-    this.running ??= this.checkNow()
-      .catch((err: unknown) => this.deps.log.warn({ err }, 'fleet watch failed; next check retries'))
-      .finally(() => {
-        this.running = undefined
-      })
-    return this.running
+    return this.periodic.run()
   }
 
   private async checkNow(): Promise<void> {

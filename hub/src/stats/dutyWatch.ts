@@ -1,6 +1,7 @@
 import type { Logger } from 'pino'
 import { stepUnmannedAlarms, UNMANNED_HOLD_MS } from '../domain/duty/unmanned.js'
 import { DEFAULT_FLEET_ALARM_RULES } from '../domain/fleetAlarms.js'
+import { PeriodicCheck } from '../periodicCheck.js'
 import type { AlarmStore } from '../storage/alarmStore.js'
 import type { WorkStats } from './workStats.js'
 
@@ -25,8 +26,7 @@ const DEFAULT_DUTY_WATCH = {
  */
 export class DutyWatch {
   private readonly since = new Map<string, number>()
-  private timer: NodeJS.Timeout | undefined
-  private running: Promise<void> | undefined
+  private readonly periodic: PeriodicCheck
 
   constructor(
     private readonly deps: {
@@ -37,25 +37,25 @@ export class DutyWatch {
       now: () => number
     },
     private readonly opts: DutyWatchOptions = DEFAULT_DUTY_WATCH,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.check(), this.opts.checkEveryMs).unref()
+  ) {
+    this.periodic = new PeriodicCheck(
+      () => this.checkNow(),
+      this.opts.checkEveryMs,
+      (err) => this.deps.log.warn({ err }, 'duty watch failed; next check retries'),
+    )
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer)
-    await this.running
+  start(): void {
+    this.periodic.start()
+  }
+
+  stop(): Promise<void> {
+    return this.periodic.stop()
   }
 
   /** One look at every station; a check still running is not started twice. */
   check(): Promise<void> {
-    this.running ??= this.checkNow()
-      .catch((err: unknown) => this.deps.log.warn({ err }, 'duty watch failed; next check retries'))
-      .finally(() => {
-        this.running = undefined
-      })
-    return this.running
+    return this.periodic.run()
   }
 
   private async checkNow(): Promise<void> {
