@@ -1,10 +1,10 @@
 import type { CommandName } from '@ejia/protocol'
 import { useState } from 'preact/hooks'
-import { ApiError, type ApiProblem } from '../../api/client.js'
 import type { CommandView } from '../../api/types.js'
 import { useDashboard } from '../../context.js'
 import type { TownOption } from '../../lookups.js'
 import { zh } from '../../strings/index.js'
+import { type Refusal, Refused, refusalOf } from './Refused.js'
 import { defaultTarget, stationsOf, type TargetChoice, TargetPicker, targetOf } from './Target.js'
 
 const NAMES = Object.keys(zh.commands.names) as CommandName[]
@@ -20,7 +20,7 @@ export function CommandForm(props: { towns: readonly TownOption[]; onIssued: () 
   const [confirming, setConfirming] = useState(false)
   const [working, setWorking] = useState(false)
   const [done, setDone] = useState<string | null>(null)
-  const [refused, setRefused] = useState<{ message: string; problems: readonly ApiProblem[] } | null>(null)
+  const [refused, setRefused] = useState<Refusal | null>(null)
   const target = choice ?? (op && props.towns.length > 0 ? defaultTarget(op, props.towns) : null)
   if (!op || !target) return null
   const ids = stationsOf(target, props.towns)
@@ -42,10 +42,7 @@ export function CommandForm(props: { towns: readonly TownOption[]; onIssued: () 
       setDone(zh.commands.done(r.commands.length))
       props.onIssued()
     } catch (err) {
-      setRefused({
-        message: err instanceof Error ? err.message : String(err),
-        problems: err instanceof ApiError ? err.problems : [],
-      })
+      setRefused(refusalOf(err))
     } finally {
       setWorking(false)
     }
@@ -116,19 +113,7 @@ export function CommandForm(props: { towns: readonly TownOption[]; onIssued: () 
             </label>
           ))
         : null}
-      {refused ? (
-        <div class="bad-text" role="alert" data-testid="command-refused">
-          {zh.commands.refused}
-          {refused.message}
-          <ul class="problems">
-            {refused.problems.map((p) => (
-              <li key={`${p.path}-${p.message}`}>
-                <code>{p.path || '/'}</code> {p.message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      {refused ? <Refused title={zh.commands.refused} refusal={refused} testId="command-refused" /> : null}
       {confirming ? (
         <div class="confirm" role="alertdialog" data-testid="command-confirm">
           <p>{zh.commands.confirm(zh.commands.names[name], ids.length)}</p>

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'preact/hooks'
-import { ApiError, type ApiProblem } from '../../api/client.js'
 import type { StationConfigView } from '../../api/types.js'
 import { useDashboard } from '../../context.js'
 import type { TownOption } from '../../lookups.js'
 import { zh } from '../../strings/index.js'
+import { type Refusal, Refused, refusalOf } from './Refused.js'
 import {
   buildSettings,
   type ClientProblem,
@@ -34,7 +34,7 @@ export function PushForm(props: {
   /** The target the form was last filled for: the fields wait for it, so nothing typed is overwritten. */
   const [readyFor, setReadyFor] = useState<string | null>(null)
   const [problems, setProblems] = useState<ClientProblem[]>([])
-  const [refused, setRefused] = useState<{ message: string; problems: readonly ApiProblem[] } | null>(null)
+  const [refused, setRefused] = useState<Refusal | null>(null)
   const [confirming, setConfirming] = useState(false)
   const [working, setWorking] = useState(false)
   const [done, setDone] = useState<string | null>(null)
@@ -82,10 +82,7 @@ export function PushForm(props: {
       setDone(zh.config.push.done(r.pushed.length, versions.map((v) => `v${v}`).join('、')))
       props.onPushed()
     } catch (err) {
-      setRefused({
-        message: err instanceof Error ? err.message : String(err),
-        problems: err instanceof ApiError ? err.problems : [],
-      })
+      setRefused(refusalOf(err))
     } finally {
       setWorking(false)
     }
@@ -124,19 +121,7 @@ export function PushForm(props: {
           </ul>
         </div>
       ) : null}
-      {refused ? (
-        <div class="bad-text" role="alert" data-testid="push-refused">
-          {zh.config.push.refused}
-          {refused.message}
-          <ul class="problems">
-            {refused.problems.map((p) => (
-              <li key={`${p.path}-${p.message}`}>
-                <code>{p.path || '/'}</code> {p.message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      {refused ? <Refused title={zh.config.push.refused} refusal={refused} testId="push-refused" /> : null}
       {confirming ? (
         <div class="confirm" role="alertdialog" data-testid="push-confirm">
           <p>{zh.config.push.confirm(ids.length, targetName(target, props.towns))}</p>
