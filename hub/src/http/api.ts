@@ -25,7 +25,8 @@ import type { HubMetrics } from './metrics.js'
 import { activityRoutes } from './routes/activities.js'
 import { alarmRoutes } from './routes/alarms.js'
 import { authRoutes } from './routes/auth.js'
-import { controlRoutes } from './routes/control.js'
+import { commandRoutes } from './routes/commands.js'
+import { configRoutes } from './routes/config.js'
 import { dutyRoutes } from './routes/duty.js'
 import { eventRoutes } from './routes/events.js'
 import { fleetStreamRoutes } from './routes/fleetStream.js'
@@ -118,7 +119,8 @@ export async function createApi(deps: ApiDeps, log: Logger) {
     alarmRoutes,
     metricsRoutes,
     fleetStreamRoutes,
-    controlRoutes,
+    configRoutes,
+    commandRoutes,
     revocationRoutes,
   ]
   for (const r of routes) r(app, full)
