@@ -1,5 +1,5 @@
 import { render } from 'preact'
-import { ApiError, createApiClient } from './api/client.js'
+import { ApiError, createApiClient, messageOf } from './api/client.js'
 import type { AlarmView, DutyNowRow, Operator } from './api/types.js'
 import { Header } from './components/Header.js'
 import { type Dashboard, DashboardContext } from './context.js'
@@ -73,7 +73,7 @@ const dashboard: Dashboard = {
       state.duty.value = r.stations
       state.dutyError.value = null
     } catch (err) {
-      state.dutyError.value = err instanceof Error ? err.message : String(err)
+      state.dutyError.value = messageOf(err)
     }
   },
 }

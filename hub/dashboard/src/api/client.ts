@@ -23,6 +23,9 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
  * The hub's JSON API in this browser session: the session cookie goes by itself, and every
  * change carries the session's CSRF token. A 401 tells `onLoggedOut`, so the login comes back.
  */
+/** An error's words for the screen, whatever was thrown. */
+export const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err))
+
 export function createApiClient(opts: { csrf: () => string | null; onLoggedOut: () => void }) {
   return async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = {}
@@ -38,7 +41,7 @@ export function createApiClient(opts: { csrf: () => string | null; onLoggedOut: 
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       })
     } catch (err) {
-      throw new ApiError(0, 'unreachable', err instanceof Error ? err.message : String(err))
+      throw new ApiError(0, 'unreachable', messageOf(err))
     }
     const text = await res.text()
     let json: unknown = null

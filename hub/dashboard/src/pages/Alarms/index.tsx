@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
-import { ApiError } from '../../api/client.js'
+import { ApiError, messageOf } from '../../api/client.js'
 import type { AlarmView } from '../../api/types.js'
 import { useDashboard } from '../../context.js'
 import { dateTime } from '../../format.js'
@@ -19,7 +19,7 @@ export function Alarms() {
     try {
       setHistory((await api<{ alarms: AlarmView[] }>('GET', '/api/alarms?limit=500')).alarms)
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err))
+      setError(messageOf(err))
     }
   }
   useEffect(() => {
@@ -43,7 +43,7 @@ export function Alarms() {
         // this hub has no resolve route after all
         state.canResolve.value = false
         setError(zh.alarms.resolveMissing)
-      } else setError(err instanceof Error ? err.message : String(err))
+      } else setError(messageOf(err))
     } finally {
       setBusy(null)
       await refreshAlarms()

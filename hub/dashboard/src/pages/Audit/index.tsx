@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
+import { messageOf } from '../../api/client.js'
 import type { AuditView } from '../../api/types.js'
 import { useDashboard } from '../../context.js'
 import { dateTime } from '../../format.js'
@@ -16,7 +17,7 @@ export function Audit() {
   useEffect(() => {
     api<{ entries: AuditView[] }>('GET', `/api/audit?limit=${LATEST}`)
       .then((r) => setEntries(r.entries))
-      .catch((err) => setError(err instanceof Error ? err.message : String(err)))
+      .catch((err) => setError(messageOf(err)))
   }, [])
   const a = actor.trim().toLowerCase()
   const b = action.trim().toLowerCase()

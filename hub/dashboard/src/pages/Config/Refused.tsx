@@ -1,4 +1,4 @@
-import { ApiError, type ApiProblem } from '../../api/client.js'
+import { ApiError, type ApiProblem, messageOf } from '../../api/client.js'
 
 /** The hub's refusal of a push or a command: its message and each problem it named. */
 export interface Refusal {
@@ -8,7 +8,7 @@ export interface Refusal {
 
 export function refusalOf(err: unknown): Refusal {
   return {
-    message: err instanceof Error ? err.message : String(err),
+    message: messageOf(err),
     problems: err instanceof ApiError ? err.problems : [],
   }
 }

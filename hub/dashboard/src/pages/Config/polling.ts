@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
+import { messageOf } from '../../api/client.js'
 
 /** While something is under way (a push not reported yet, a command not answered), look again this often… */
 export const BUSY_EVERY_MS = 1500
@@ -29,7 +30,7 @@ export function usePolled<T>(load: () => Promise<T>, busy: (t: T) => boolean) {
         if (busy(d) && Date.now() < fastUntil) next = BUSY_EVERY_MS
       } catch (err) {
         if (stopped) return
-        setError(err instanceof Error ? err.message : String(err))
+        setError(messageOf(err))
       }
       timer = setTimeout(() => void run(), next)
     }

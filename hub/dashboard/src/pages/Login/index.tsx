@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks'
-import { ApiError } from '../../api/client.js'
+import { ApiError, messageOf } from '../../api/client.js'
 import type { Operator } from '../../api/types.js'
 import { useDashboard } from '../../context.js'
 import { zh } from '../../strings/index.js'
@@ -27,7 +27,7 @@ export function Login() {
       else if (err instanceof ApiError && (err.code === 'badLogin' || err.status === 400))
         setError(zh.login.badLogin)
       else if (err instanceof ApiError && err.code === 'unreachable') setError(zh.login.unreachable)
-      else setError(zh.login.failed(err instanceof Error ? err.message : String(err)))
+      else setError(zh.login.failed(messageOf(err)))
       setPassword('')
     } finally {
       setBusy(false)

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
+import { messageOf } from '../../api/client.js'
 import type { ActivityView, FlagView, PersonRow } from '../../api/types.js'
 import { useDashboard } from '../../context.js'
 import { useStationName } from '../../lookups.js'
@@ -15,29 +16,16 @@ const involves = (a: ActivityView, personId: string) =>
 export function ActivityList(props: { query: RecordQuery; people: ReadonlyMap<string, PersonRow> }) {
   const { api, router } = useDashboard()
   const stationName = useStationName()
-  const [rows, setRows] = useState<ActivityView[] | null>(null)
-  const [error, setError] = useState<string | null>(null)
   const q = props.query
-  useEffect(() => {
-    setRows(null)
-    setError(null)
+  const { rows, error } = useRows(async () => {
     const params = new URLSearchParams({ from: q.from, to: q.to, ...placeParams(q) })
-    api<{ activities: ActivityView[] }>('GET', `/api/activities?${params}`)
-      .then((r) =>
-        setRows(
-          r.activities
-            .filter((a) => q.personId === null || involves(a, q.personId))
-            .sort(
-              (a, b) =>
-                b.plan.date.localeCompare(a.plan.date) || a.plan.stationId.localeCompare(b.plan.stationId),
-            ),
-        ),
+    const r = await api<{ activities: ActivityView[] }>('GET', `/api/activities?${params}`)
+    return r.activities
+      .filter((a) => q.personId === null || involves(a, q.personId))
+      .sort(
+        (a, b) => b.plan.date.localeCompare(a.plan.date) || a.plan.stationId.localeCompare(b.plan.stationId),
       )
-      .catch((err) => {
-        setError(err instanceof Error ? err.message : String(err))
-        setRows([])
-      })
-  }, [q])
+  }, q)
   if (rows === null) return <p class="muted">{zh.records.loading}</p>
   const c = zh.records.columns
   return (
@@ -120,20 +108,12 @@ export function ActivityList(props: { query: RecordQuery; people: ReadonlyMap<st
 export function FlagList(props: { query: RecordQuery }) {
   const { api, router } = useDashboard()
   const stationName = useStationName()
-  const [rows, setRows] = useState<FlagView[] | null>(null)
-  const [error, setError] = useState<string | null>(null)
   const q = props.query
-  useEffect(() => {
-    setRows(null)
-    setError(null)
+  const { rows, error } = useRows(async () => {
     const params = new URLSearchParams({ from: q.from, to: q.to, ...(q.town ? { town: q.town } : {}) })
-    api<{ activities: FlagView[] }>('GET', `/api/activities/flags?${params}`)
-      .then((r) => setRows(r.activities.filter((a) => !q.station || a.stationId === q.station)))
-      .catch((err) => {
-        setError(err instanceof Error ? err.message : String(err))
-        setRows([])
-      })
-  }, [q])
+    const r = await api<{ activities: FlagView[] }>('GET', `/api/activities/flags?${params}`)
+    return r.activities.filter((a) => !q.station || a.stationId === q.station)
+  }, q)
   if (rows === null) return <p class="muted">{zh.records.loading}</p>
   const c = zh.records.columns
   return (
@@ -189,4 +169,20 @@ export function FlagList(props: { query: RecordQuery }) {
       )}
     </div>
   )
+}
+
+/** The rows a query loads: null while loading, and on failure no rows with the error's words. */
+function useRows<T>(
+  load: () => Promise<T[]>,
+  query: RecordQuery,
+): { rows: T[] | null; error: string | null } {
+  const [state, setState] = useState<{ rows: T[] | null; error: string | null }>({ rows: null, error: null })
+  useEffect(() => {
+    setState({ rows: null, error: null })
+    load().then(
+      (rows) => setState({ rows, error: null }),
+      (err: unknown) => setState({ rows: [], error: messageOf(err) }),
+    )
+  }, [query])
+  return state
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
+import { messageOf } from '../../api/client.js'
 import type { ActivityView, PersonRow } from '../../api/types.js'
 import { useDashboard } from '../../context.js'
 import { dateTime, percent } from '../../format.js'
@@ -30,7 +31,7 @@ export function ActivityRecord(props: { activityId: string; people: ReadonlyMap<
     api<{ activities: ActivityView[] }>('GET', `/api/activities?${params}`)
       .then((r) => setRecord(r.activities.find((a) => a.plan.activityId === props.activityId) ?? null))
       .catch((err) => {
-        setError(err instanceof Error ? err.message : String(err))
+        setError(messageOf(err))
         setRecord(null)
       })
   }, [props.activityId, station, date])

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
+import { messageOf } from '../../api/client.js'
 import type { LedgerEvent, PersonRow } from '../../api/types.js'
 import { useDashboard } from '../../context.js'
 import { dateTime } from '../../format.js'
@@ -50,7 +51,7 @@ export function EventList(props: { query: RecordQuery; people: ReadonlyMap<strin
       setEvents((before) => (after === null ? r.events : [...(before ?? []), ...r.events]))
       setCursor(r.nextCursor)
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err))
+      setError(messageOf(err))
       if (after === null) setEvents([])
     } finally {
       setBusy(false)

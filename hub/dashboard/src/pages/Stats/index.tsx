@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks'
+import { messageOf } from '../../api/client.js'
 import type { ActivityCounts, Operator } from '../../api/types.js'
 import { BarChart } from '../../components/BarChart.js'
 import { useDashboard } from '../../context.js'
@@ -63,7 +64,7 @@ function StatsView() {
         setTotal(t.rows[0] ?? null)
       })
       .catch((err) => {
-        setError(err instanceof Error ? err.message : String(err))
+        setError(messageOf(err))
         setRows([])
       })
   }, [key])
