@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Registry } from '@ejia/firmware-config'
 import { allStationsFilter } from '@ejia/protocol'
 import type { Logger } from 'pino'
 import { Accounts } from './auth/accounts.js'
+import { firstOperator } from './auth/firstOperator.js'
 import { BackupSchedule, type BackupScheduleOptions } from './backup/backupSchedule.js'
 import { backupHub } from './backup/hubBackup.js'
 import { removeHubLock, writeHubLock } from './backup/hubLock.js'
@@ -25,7 +25,6 @@ import { GroupCommitter } from './ingest/groupCommitter.js'
 import { DutyWatch, type DutyWatchOptions } from './stats/dutyWatch.js'
 import { WorkStats } from './stats/workStats.js'
 import { FilePhotoStore } from './storage/files/filePhotoStore.js'
-import type { OperatorStore } from './storage/operatorStore.js'
 import { SqliteAlarmStore } from './storage/sqlite/sqliteAlarmStore.js'
 import { SqliteControlStore } from './storage/sqlite/sqliteControlStore.js'
 import { SqliteCredentialStore } from './storage/sqlite/sqliteCredentialStore.js'
@@ -78,8 +77,7 @@ export interface HubHandle {
 }
 
 export const LEDGER_FILE = 'hub.db'
-/** Where a new hub writes the password of the `admin` it made, readable by its owner only. */
-export const INITIAL_PASSWORD_FILE = 'initial-admin-password'
+export { INITIAL_PASSWORD_FILE } from './auth/firstOperator.js'
 /** Uploaded photos, `<dataDir>/photos/<stationId>/<photoId>.jpg`, beside the ledger. */
 export const PHOTOS_DIR = 'photos'
 const COUNTER_FLUSH_MS = 1000
@@ -333,25 +331,4 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
       removeHubLock(opts.dataDir)
     },
   }
-}
-
-/** A hub with no operator gets one district operator, so somebody can log in and make the rest. */
-async function firstOperator(
-  operators: OperatorStore,
-  accounts: Accounts,
-  opts: HubOptions,
-  log: Logger,
-): Promise<void> {
-  if ((await operators.count()) > 0) return
-  const given = opts.initialAdmin
-  const username = given?.username ?? 'admin'
-  const password = given?.password ?? randomBytes(12).toString('base64url')
-  await accounts.addOperator({ username, displayName: '区级管理员', tier: 'district', scope: null, password })
-  if (given) return
-  const file = join(opts.dataDir, INITIAL_PASSWORD_FILE)
-  writeFileSync(file, `${username}\n${password}\n`, { mode: 0o600 })
-  log.warn(
-    { username, file },
-    'made the first operator; its password is in the file: log in, change it, delete the file',
-  )
 }
