@@ -6,7 +6,7 @@ import {
   isValidQrToken,
   localDate,
   type PlannedActivity,
-  punchOnShift,
+  punchShiftAnswer,
   type RosterPerson,
   type RosterUpdate,
   rotaInForce,
@@ -384,13 +384,7 @@ export class FakeKiosk {
     if (this.mode.kind === 'duty' && person.roles.includes('cadre') && !vouched) {
       const direction = this.nextDirection(personId)
       const e = this.record('duty.punch', { personId, direction, method })
-      const on = punchOnShift(this.roster.rotas ?? [], personId, direction, Date.parse(e.time))
-      const shift = on && {
-        start: new Date(on.shift.start).toISOString(),
-        end: new Date(on.shift.end).toISOString(),
-        lateMin: on.lateMin,
-        earlyMin: on.earlyMin,
-      }
+      const shift = punchShiftAnswer(this.roster.rotas ?? [], personId, direction, Date.parse(e.time))
       return {
         ...greeting,
         kind: 'duty',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { atLocal } from './localTime.js'
-import { type DutyRota, punchOnShift } from './rota.js'
+import { type DutyRota, punchOnShift, punchShiftAnswer } from './rota.js'
 
 const rota: DutyRota = {
   stationId: '339901001001',
@@ -28,5 +28,17 @@ describe('punchOnShift', () => {
     expect(out?.earlyMin).toBe(10)
     expect(punchOnShift([rota], 'c9', 'in', atLocal(WED, '08:30'))).toBeUndefined()
     expect(punchOnShift([rota], 'c1', 'in', atLocal(WED, '05:00'))).toBeUndefined() // too early to count
+  })
+})
+
+describe('punchShiftAnswer', () => {
+  it('tells the shift as a duty answer does: its start and end in UTC, and how late', () => {
+    expect(punchShiftAnswer([rota], 'c1', 'in', atLocal(WED, '08:36'))).toEqual({
+      start: new Date(atLocal(WED, '08:30')).toISOString(),
+      end: new Date(atLocal(WED, '17:30')).toISOString(),
+      lateMin: 6,
+      earlyMin: 0,
+    })
+    expect(punchShiftAnswer([rota], 'c9', 'in', atLocal(WED, '08:30'))).toBeUndefined()
   })
 })

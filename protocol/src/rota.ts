@@ -122,3 +122,21 @@ export function punchOnShift(
   }
   return undefined
 }
+
+/** The shift a punch falls on as a duty answer tells it (times RFC 3339), or undefined off shift. */
+export function punchShiftAnswer(
+  versions: readonly DutyRota[],
+  personId: string,
+  direction: 'in' | 'out',
+  at: number,
+): { start: string; end: string; lateMin: number; earlyMin: number } | undefined {
+  const on = punchOnShift(versions, personId, direction, at)
+  return (
+    on && {
+      start: new Date(on.shift.start).toISOString(),
+      end: new Date(on.shift.end).toISOString(),
+      lateMin: on.lateMin,
+      earlyMin: on.earlyMin,
+    }
+  )
+}

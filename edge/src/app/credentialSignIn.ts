@@ -4,7 +4,7 @@ import {
   isValidQrToken,
   localDate,
   type PlannedActivity,
-  punchOnShift,
+  punchShiftAnswer,
   type RosterPerson,
 } from '@ejia/protocol'
 import type { CredentialRead } from '../ports/attendanceDevice.js'
@@ -216,13 +216,7 @@ export class CredentialSignIn {
         method,
         ...(score === undefined ? {} : { score }),
       })
-      const onShift = punchOnShift(this.deps.rotas?.() ?? [], personId, direction, Date.parse(e.time))
-      const shift = onShift && {
-        start: new Date(onShift.shift.start).toISOString(),
-        end: new Date(onShift.shift.end).toISOString(),
-        lateMin: onShift.lateMin,
-        earlyMin: onShift.earlyMin,
-      }
+      const shift = punchShiftAnswer(this.deps.rotas?.() ?? [], personId, direction, Date.parse(e.time))
       return {
         ...greeting,
         kind: 'duty',
