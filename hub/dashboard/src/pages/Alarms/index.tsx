@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks'
 import { ApiError, messageOf } from '../../api/client.js'
 import type { AlarmView } from '../../api/types.js'
+import { Tabs } from '../../components/Tabs.js'
 import { useDashboard } from '../../context.js'
 import { dateTime } from '../../format.js'
 import { alarmKindLabel, zh } from '../../strings/index.js'
@@ -56,22 +57,13 @@ export function Alarms() {
   return (
     <section class="alarms">
       <div class="toolbar">
-        <div class="tabs" role="tablist">
-          {(['active', 'history'] as const).map((t) => (
-            <button
-              key={t}
-              type="button"
-              role="tab"
-              aria-selected={tab === t}
-              class={tab === t ? 'tab on' : 'tab'}
-              data-testid={`alarms-tab-${t}`}
-              onClick={() => setTab(t)}
-            >
-              {zh.alarms[t]}
-              {t === 'active' && state.activeAlarms.value ? ` (${state.activeAlarms.value.length})` : ''}
-            </button>
-          ))}
-        </div>
+        <Tabs
+          keys={['active', 'history'] as const}
+          current={tab}
+          label={(t) => zh.alarms[t]}
+          onSelect={(t) => setTab(t)}
+          testIdPrefix="alarms-tab"
+        />
         <span class="spacer" />
         {error ? (
           <span class="bad-text" role="alert">

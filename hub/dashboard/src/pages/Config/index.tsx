@@ -1,3 +1,4 @@
+import { Tabs } from '../../components/Tabs.js'
 import { useDashboard } from '../../context.js'
 import { hasTier } from '../../router.js'
 import { zh } from '../../strings/index.js'
@@ -21,21 +22,13 @@ export function Config() {
   return (
     <section class="control">
       <div class="toolbar">
-        <div class="tabs" role="tablist">
-          {(['config', 'commands'] as const).map((t) => (
-            <button
-              key={t}
-              type="button"
-              role="tab"
-              aria-selected={tab === t}
-              class={tab === t ? 'tab on' : 'tab'}
-              data-testid={`control-tab-${t}`}
-              onClick={() => setTab(t)}
-            >
-              {zh.control.tabs[t]}
-            </button>
-          ))}
-        </div>
+        <Tabs
+          keys={['config', 'commands'] as const}
+          current={tab}
+          label={(t) => zh.control.tabs[t]}
+          onSelect={(t) => setTab(t)}
+          testIdPrefix="control-tab"
+        />
         {canAct ? null : (
           <span class="muted" data-testid="control-read-only">
             {zh.control.readOnly}

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks'
+import { Tabs } from '../../components/Tabs.js'
 import { useDashboard } from '../../context.js'
 import { usePeople } from '../../lookups.js'
 import { localDate } from '../../period.js'
@@ -61,21 +62,13 @@ function RecordSearch(props: { people: ReturnType<typeof usePeople> }) {
   return (
     <section class="records">
       <div class="toolbar">
-        <div class="tabs" role="tablist">
-          {(['events', 'activities', 'flags'] as const).map((t) => (
-            <button
-              key={t}
-              type="button"
-              role="tab"
-              aria-selected={tab === t}
-              class={tab === t ? 'tab on' : 'tab'}
-              data-testid={`records-tab-${t}`}
-              onClick={() => switchTab(t)}
-            >
-              {zh.records.tabs[t]}
-            </button>
-          ))}
-        </div>
+        <Tabs
+          keys={['events', 'activities', 'flags'] as const}
+          current={tab}
+          label={(t) => zh.records.tabs[t]}
+          onSelect={(t) => switchTab(t)}
+          testIdPrefix="records-tab"
+        />
       </div>
       <Filters
         query={draft}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks'
 import { messageOf } from '../../api/client.js'
 import type { ActivityCounts, Operator } from '../../api/types.js'
 import { BarChart } from '../../components/BarChart.js'
+import { Tabs } from '../../components/Tabs.js'
 import { useDashboard } from '../../context.js'
 import { useTowns } from '../../lookups.js'
 import { localDate, monthRange } from '../../period.js'
@@ -77,21 +78,13 @@ function StatsView() {
   return (
     <section class="stats">
       <div class="toolbar">
-        <div class="tabs" role="tablist">
-          {METRICS.map((m) => (
-            <button
-              key={m}
-              type="button"
-              role="tab"
-              aria-selected={view.metric === m}
-              class={view.metric === m ? 'tab on' : 'tab'}
-              data-testid={`stats-metric-${m}`}
-              onClick={() => go({ ...view, metric: m })}
-            >
-              {zh.stats.metrics[m]}
-            </button>
-          ))}
-        </div>
+        <Tabs
+          keys={METRICS}
+          current={view.metric}
+          label={(m) => zh.stats.metrics[m]}
+          onSelect={(m) => go({ ...view, metric: m })}
+          testIdPrefix="stats-metric"
+        />
         <label class="check">
           {zh.stats.month}
           <input
