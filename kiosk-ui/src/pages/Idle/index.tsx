@@ -1,7 +1,9 @@
 import { useRef } from 'preact/hooks'
 import { Button } from '../../components/Button.js'
+import type { IconName } from '../../components/Icon.js'
 import { useKiosk } from '../../context.js'
 import { dateLabel, hhmm } from '../../format.js'
+import type { Screen } from '../../screens.js'
 import { zh } from '../../strings.js'
 import { DeviceNotice, DutyPanel, TodayPanel } from './TodayPanel.js'
 
@@ -42,62 +44,18 @@ export function Idle() {
           <DeviceNotice />
         </aside>
         <nav class="idle-actions">
-          <Button
-            label={zh.methods.face.label}
-            hint={zh.methods.face.hint}
-            icon="face"
-            kind="primary"
-            size="xl"
-            testId="go-face"
-            onPress={() => nav.go({ name: 'face', flow })}
-          />
-          <Button
-            label={zh.methods.card.label}
-            hint={zh.methods.card.hint}
-            icon="card"
-            kind="primary"
-            size="xl"
-            testId="go-card"
-            onPress={() => nav.go({ name: 'reader', method: 'card', flow })}
-          />
-          <Button
-            label={zh.methods.qr.label}
-            hint={zh.methods.qr.hint}
-            icon="qr"
-            kind="primary"
-            size="xl"
-            testId="go-qr"
-            onPress={() => nav.go({ name: 'reader', method: 'qr', flow })}
-          />
-          {hasFingerprint && (
+          {tiles(hasFingerprint).map((t) => (
             <Button
-              label={zh.methods.fingerprint.label}
-              hint={zh.methods.fingerprint.hint}
-              icon="fingerprint"
-              kind="primary"
+              key={t.method}
+              label={zh.methods[t.method].label}
+              hint={zh.methods[t.method].hint}
+              icon={t.icon}
+              kind={t.kind}
               size="xl"
-              testId="go-fingerprint"
-              onPress={() => nav.go({ name: 'reader', method: 'fingerprint', flow })}
+              testId={`go-${t.method}`}
+              onPress={() => nav.go(t.screen)}
             />
-          )}
-          <Button
-            label={zh.methods.duty.label}
-            hint={zh.methods.duty.hint}
-            icon="clock"
-            kind="ok"
-            size="xl"
-            testId="go-duty"
-            onPress={() => nav.go({ name: 'duty' })}
-          />
-          <Button
-            label={zh.methods.study.label}
-            hint={zh.methods.study.hint}
-            icon="book"
-            kind="ok"
-            size="xl"
-            testId="go-study"
-            onPress={() => nav.go({ name: 'study' })}
-          />
+          ))}
         </nav>
       </div>
       <footer class="idle-foot">
@@ -126,4 +84,31 @@ export function Idle() {
       </footer>
     </main>
   )
+}
+
+/**
+ * The ways in, as the idle screen's tiles: signing in (red), then a cadre's duty and a
+ * member's hours (green); fingerprint only where a reader is configured.
+ */
+function tiles(
+  hasFingerprint: boolean,
+): { method: keyof typeof zh.methods; icon: IconName; kind: 'primary' | 'ok'; screen: Screen }[] {
+  const flow = 'checkin' as const
+  return [
+    { method: 'face', icon: 'face', kind: 'primary', screen: { name: 'face', flow } },
+    { method: 'card', icon: 'card', kind: 'primary', screen: { name: 'reader', method: 'card', flow } },
+    { method: 'qr', icon: 'qr', kind: 'primary', screen: { name: 'reader', method: 'qr', flow } },
+    ...(hasFingerprint
+      ? [
+          {
+            method: 'fingerprint',
+            icon: 'fingerprint',
+            kind: 'primary',
+            screen: { name: 'reader', method: 'fingerprint', flow },
+          } as const,
+        ]
+      : []),
+    { method: 'duty', icon: 'clock', kind: 'ok', screen: { name: 'duty' } },
+    { method: 'study', icon: 'book', kind: 'ok', screen: { name: 'study' } },
+  ]
 }
