@@ -14,6 +14,7 @@ import { StationAuth } from './broker/stationAuth.js'
 import { CredentialRotation } from './fleet/credentialRotation.js'
 import { Fleet } from './fleet/fleet.js'
 import { DEFAULT_FLEET_WATCH, FleetWatch, type FleetWatchOptions } from './fleet/fleetWatch.js'
+import { LedgerCheck } from './fleet/ledgerCheck.js'
 import { StationRevocation } from './fleet/revocation.js'
 import { RosterSync, type RosterSyncOptions } from './fleet/rosterSync.js'
 import { StationControl } from './fleet/stationControl.js'
@@ -131,6 +132,7 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
   })
   let rosterSync: RosterSync | undefined
   let stationControl: StationControl | undefined
+  let ledgerCheck: LedgerCheck | undefined
   const fleet = new Fleet({
     storage,
     counters,
@@ -140,7 +142,9 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
     onHeartbeat: (stationId, hb) => {
       rosterSync?.onHeartbeat(stationId, hb.versions.roster)
       stationControl?.onHeartbeat(stationId, hb)
+      void ledgerCheck?.onHeartbeat(stationId, hb)
     },
+    ledgerMissing: (stationId) => ledgerCheck?.missing(stationId) ?? null,
   })
   await fleet.load()
   // one set of station logins, for MQTT and for photo uploads over HTTP
@@ -201,6 +205,7 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
     now,
   })
   stationControl = control
+  ledgerCheck = new LedgerCheck({ storage, control, log: log.child({ name: 'hub:ledger' }), now })
   await broker.bus.subscribe(allStationsFilter('configState'), (t, p) => control.handleConfigState(t, p))
   await broker.bus.subscribe(allStationsFilter('commandResult'), (t, p) => control.handleCommandResult(t, p))
   await control.republish()

@@ -79,6 +79,12 @@ export const commandArgs = {
         minimum: 1,
         description: 'Send the journalled events from this sequence number on again',
       }),
+      skipPruned: Type.Optional(
+        Type.Boolean({
+          description:
+            'When retention already deleted events from fromSeq, send what the journal still holds instead of failing; the detail says how many were lost',
+        }),
+      ),
     },
     { additionalProperties: false },
   ),

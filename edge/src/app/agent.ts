@@ -50,8 +50,11 @@ export interface Agent {
   /** What is wrong right now, by device; heartbeats carry it to the hub. */
   faults: FaultBoard
   status(): Promise<AgentStatus>
-  /** Sends the journalled events from `fromSeq` on again; resolves with how many were queued. */
-  reupload(fromSeq: number): Promise<number>
+  /**
+   * Sends the journalled events from `fromSeq` on again (Journal.requeue); resolves with
+   * how many were queued and the sequence number sending starts at.
+   */
+  reupload(fromSeq: number, opts?: { skipPruned?: boolean }): Promise<{ requeued: number; fromSeq: number }>
   /** Drops the roster version held and waits for the hub's full roster. */
   resyncRoster(): Promise<{ version: number; people: number }>
   /** Stops sending, announces the shutdown and closes the journal cleanly. */
@@ -197,11 +200,11 @@ export async function startAgent(
         outbox: outbox.stats(),
       }
     },
-    async reupload(fromSeq) {
-      const { requeued } = await journal.requeue(fromSeq)
-      log.info({ fromSeq, requeued }, 'events queued to send again')
+    async reupload(asked, opts) {
+      const queued = await journal.requeue(asked, opts)
+      log.info({ asked, ...queued }, 'events queued to send again')
       outbox.resendAll()
-      return requeued
+      return queued
     },
     async resyncRoster() {
       const roster = deps.roster

@@ -1,5 +1,5 @@
 import { hashPin } from '@ejia/platform'
-import { localDate, makeQrToken, type PlannedActivity } from '@ejia/protocol'
+import { type DutyRota, localDate, makeQrToken, type PlannedActivity } from '@ejia/protocol'
 import { describe, expect, it } from 'vitest'
 import { ManualClock } from '../adapters/fake/manualClock.js'
 import { MemoryJournal } from '../adapters/fake/memoryJournal.js'
@@ -25,7 +25,7 @@ const roster = JsonRoster.parse({
   ],
 })
 
-function setup(plans: PlannedActivity[] = []) {
+function setup(plans: PlannedActivity[] = [], rotas: DutyRota[] = []) {
   const clock = new ManualClock()
   const journal = new MemoryJournal('339901001001')
   const record = createRecordEvent({
@@ -39,6 +39,8 @@ function setup(plans: PlannedActivity[] = []) {
     roster: () => roster,
     study: (id) => (id === study.personId ? study : undefined),
     plans: () => plans,
+    rotas: () => rotas,
+    dutyDefaults: { duplicateWithinMin: 3 },
     record,
     journal,
     clock,
@@ -107,13 +109,48 @@ describe('credential sign-in', () => {
     expect(await t.read('card', '0013A8F2AB')).toMatchObject({ kind: 'duty', direction: 'in' })
     t.clock.advance(8 * 3600_000)
     expect(await t.read('fingerprint', '5')).toMatchObject({ kind: 'duty', direction: 'out' })
-    t.clock.advance(1000)
+    t.clock.advance(3 * 60_000)
     expect(await t.read('card', '0013A8F2AB')).toMatchObject({ direction: 'in' })
     t.clock.advance(20 * 3600_000) // forgot to clock out yesterday: today starts with "in"
     t.signIn.setMode({ kind: 'duty' })
     expect(await t.read('card', '0013A8F2AB')).toMatchObject({ direction: 'in' })
     // a member in duty mode is simply signed in
     expect(await t.read('card', '099,00999')).toMatchObject({ kind: 'checkin', personId: 'm-1' })
+  })
+
+  it('repeats the direction of a punch within the duplicate window instead of flipping it', async () => {
+    const t = setup()
+    t.signIn.setMode({ kind: 'duty' })
+    const first = await t.read('card', '0013A8F2AB')
+    t.clock.advance(20_000) // the card held to the reader again, to be sure
+    const again = await t.read('card', '0013A8F2AB')
+    expect(again).toMatchObject({ kind: 'duty', direction: 'in' })
+    expect(again).toHaveProperty('repeatsPunchAt')
+    expect(first).not.toHaveProperty('repeatsPunchAt')
+    t.clock.advance(3 * 60_000) // past the config's 3 minutes: the next punch is the "out"
+    expect(await t.read('card', '0013A8F2AB')).toMatchObject({ direction: 'out' })
+    // every read is journalled; the hub collapses the repeat
+    expect((await t.events()).map(([, b]) => (b as { direction: string }).direction)).toEqual([
+      'in',
+      'in',
+      'out',
+    ])
+  })
+
+  it("takes the duplicate window of the rota in force over the config's", async () => {
+    const rota: DutyRota = {
+      stationId: '339901001001',
+      patterns: [],
+      holidays: [],
+      graceLateMin: 5,
+      graceEarlyMin: 5,
+      duplicateWithinMin: 0,
+    }
+    const t = setup([], [rota])
+    t.signIn.setMode({ kind: 'duty' })
+    await t.read('card', '0013A8F2AB')
+    t.clock.advance(20_000)
+    expect(await t.read('card', '0013A8F2AB')).toMatchObject({ direction: 'out' })
   })
 
   it('refuses a roster that gives one card to two people', () => {

@@ -1,3 +1,4 @@
+import type { DutyDefaults } from '@ejia/firmware-config'
 import { CodedError } from '@ejia/platform'
 import {
   type DutyRota,
@@ -6,6 +7,7 @@ import {
   type PlannedActivity,
   punchShiftAnswer,
   type RosterPerson,
+  rotaInForce,
 } from '@ejia/protocol'
 import type { CredentialRead } from '../ports/attendanceDevice.js'
 import type { Clock } from '../ports/clock.js'
@@ -44,6 +46,11 @@ export class CredentialSignIn {
       rotas?: () => readonly DutyRota[]
       /** The station's planned activities, so a check-in counts to today's when the mode names none. */
       plans?: () => readonly PlannedActivity[]
+      /**
+       * The station config's duty rules (`duty.duplicateWithinMin`), used while no rota the
+       * hub sent is in force; a rota's own window wins, as it does at the hub.
+       */
+      dutyDefaults?: Pick<DutyDefaults, 'duplicateWithinMin'>
       record: RecordEvent
       journal: Journal
       clock: Clock
@@ -208,7 +215,7 @@ export class CredentialSignIn {
       return { ...greeting, kind: 'identified', method, device }
     // a cadre clocks their own duty; a vouch is always a check-in
     if (this.mode.kind === 'duty' && person.roles.includes('cadre') && !extra.vouch) {
-      const direction = await this.nextDirection(personId)
+      const { direction, repeatsPunchAt } = await this.nextPunch(personId)
       const score = extra.evidence?.score
       const e = await this.deps.record('duty.punch', {
         personId,
@@ -226,6 +233,7 @@ export class CredentialSignIn {
         eventId: e.id,
         seq: e.seq,
         ...(shift ? { shift } : {}),
+        ...(repeatsPunchAt ? { repeatsPunchAt } : {}),
       }
     }
     const activityId =
@@ -258,11 +266,23 @@ export class CredentialSignIn {
     return this.deps.plans?.().find((p) => p.date === today)?.activityId
   }
 
-  /** In, unless the person's last punch was an "in" within a shift's length. */
-  private async nextDirection(personId: string): Promise<'in' | 'out'> {
+  /**
+   * In, unless the person's last punch was an "in" within a shift's length. A punch within
+   * the duplicate window of the last one (a card held twice, a second tap to be sure) repeats
+   * its direction rather than flipping it: it is journalled, and the hub counts the two as
+   * one (hub domain/duty/evaluate.ts), so nobody is clocked out a second after clocking in.
+   */
+  private async nextPunch(personId: string): Promise<{ direction: 'in' | 'out'; repeatsPunchAt?: string }> {
     const last = await this.deps.journal.latest('duty.punch', personId)
-    if (last?.type !== 'duty.punch') return 'in'
-    const recent = this.deps.clock.now() - Date.parse(last.time) < SHIFT_MAX_MS
-    return recent && last.body.direction === 'in' ? 'out' : 'in'
+    if (last?.type !== 'duty.punch') return { direction: 'in' }
+    const since = this.deps.clock.now() - Date.parse(last.time)
+    if (since >= 0 && since < this.duplicateWindowMs())
+      return { direction: last.body.direction, repeatsPunchAt: last.time }
+    return { direction: since < SHIFT_MAX_MS && last.body.direction === 'in' ? 'out' : 'in' }
+  }
+
+  private duplicateWindowMs(): number {
+    const rota = rotaInForce(this.deps.rotas?.() ?? [], localDate(this.deps.clock.now()))
+    return (rota?.duplicateWithinMin ?? this.deps.dutyDefaults?.duplicateWithinMin ?? 0) * 60_000
   }
 }

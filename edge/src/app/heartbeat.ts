@@ -26,11 +26,10 @@ export async function buildHeartbeat(deps: {
   diskSpace?: () => Promise<DiskSpace | undefined>
 }): Promise<Heartbeat> {
   const now = deps.clock.now()
-  const [backlog, lastSeq, disk] = await Promise.all([
-    deps.journal.backlog(),
-    deps.journal.lastSeq(),
-    deps.diskSpace?.(),
-  ])
+  // lastSeq before the backlog: an event journalled between the two reads then shows as
+  // backlog, never as one the hub should already hold (hub fleet/ledgerCheck.ts)
+  const lastSeq = await deps.journal.lastSeq()
+  const [backlog, disk] = await Promise.all([deps.journal.backlog(), deps.diskSpace?.()])
   const oldest = backlog.oldestUnsentRecordedAt
   return {
     time: new Date(now).toISOString(),

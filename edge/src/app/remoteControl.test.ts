@@ -23,10 +23,11 @@ function setup(rotateCredentials?: (secret: string) => Promise<string>) {
   const calls: string[] = []
   const agent = {
     faults: new FaultBoard(clock),
-    reupload: async (fromSeq: number) => {
+    reupload: async (fromSeq: number, opts: { skipPruned?: boolean } = {}) => {
       calls.push(`reupload ${fromSeq}`)
-      if (fromSeq === 1) throw Object.assign(new Error('events from seq 1 were pruned'), { code: 'pruned' })
-      return 7
+      if (fromSeq === 1 && !opts.skipPruned)
+        throw Object.assign(new Error('events from seq 1 were pruned'), { code: 'pruned' })
+      return { requeued: 7, fromSeq: Math.max(fromSeq, 30) }
     },
     resyncRoster: async () => ({ version: 12, people: 40 }),
   } as unknown as Agent
@@ -128,6 +129,14 @@ describe('remote control on the kiosk', () => {
     ])
     expect(t.answers('3').at(-1)).toEqual(['succeeded', 'full roster version 12 applied: 40 people'])
     expect(t.answers('4').at(-1)?.[0]).toBe('succeeded')
+
+    // the hub's ledger check takes what the journal still holds, and hears what is lost
+    t.control.onCommand(t.command('reupload', { fromSeq: 1, skipPruned: true }, '5'))
+    await t.settle()
+    expect(t.answers('5').at(-1)).toEqual([
+      'succeeded',
+      '7 events from seq 30 queued to send again; seq 1 to 29 were pruned by retention and cannot be sent',
+    ])
     expect(t.restarts).toEqual([undefined])
   })
 

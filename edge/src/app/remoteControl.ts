@@ -182,9 +182,13 @@ export class RemoteControl<C> implements ControlHandlers {
           args.secret as string,
         )
       case 'reupload': {
-        const fromSeq = args.fromSeq as number
-        const n = await this.deps.agent().reupload(fromSeq)
-        return `${n} events from seq ${fromSeq} queued to send again`
+        const { fromSeq: asked, skipPruned } = args as { fromSeq: number; skipPruned?: boolean }
+        const { requeued, fromSeq } = await this.deps.agent().reupload(asked, { skipPruned })
+        const lost =
+          fromSeq > asked
+            ? `; seq ${asked} to ${fromSeq - 1} were pruned by retention and cannot be sent`
+            : ''
+        return `${requeued} events from seq ${fromSeq} queued to send again${lost}`
       }
       case 'upgradeAgent':
         return await (this.deps.upgradeAgent as NonNullable<RemoteControlDeps<C>['upgradeAgent']>)(

@@ -38,6 +38,8 @@ export type SignInOutcome =
       eventId: string
       seq: number
       shift?: ShiftNote
+      /** Time of the punch this one repeats within the duplicate window (RFC 3339); the hub counts them as one. */
+      repeatsPunchAt?: string
     })
   /** Lookup mode ("我的学时"): recognised, nothing recorded. */
   | (Greeting & { kind: 'identified'; method: string; device: string })

@@ -60,6 +60,7 @@ export async function startDevices(
     ...(deps.replica ? { study: (id: string) => deps.replica?.study(id) } : {}),
     rotas: () => deps.replica?.rotas() ?? [],
     plans: () => deps.replica?.plans() ?? [],
+    dutyDefaults: config.duty,
     record: agent.record,
     journal: deps.journal,
     clock,

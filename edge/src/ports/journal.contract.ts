@@ -81,14 +81,17 @@ export function describeJournal(name: string, open: () => Promise<Journal>): voi
       await journal.markAcked([e1, e2, e3], 1)
       await journal.markRejected([{ id: e4, code: 'schema', message: 'bad' }], 1)
       // 3 is acknowledged and comes back, 4 is a dead letter, 5 was never sent
-      expect(await journal.requeue(2)).toEqual({ requeued: 2 })
+      expect(await journal.requeue(2)).toEqual({ requeued: 2, fromSeq: 2 })
       expect((await journal.pending({ afterSeq: 0, limit: 10 })).map((e) => e.seq)).toEqual([2, 3, 5])
-      expect(await journal.requeue(99)).toEqual({ requeued: 0 })
+      expect(await journal.requeue(99)).toEqual({ requeued: 0, fromSeq: 99 })
       await journal.markAcked([e2, e3], 2)
       await journal.markAcked([e1], 2)
       expect(await journal.prune(Date.UTC(2026, 10, 25, 1, 0, 2))).toBe(1)
       await expect(journal.requeue(1)).rejects.toMatchObject({ code: 'pruned' })
-      expect(await journal.requeue(2)).toEqual({ requeued: 2 })
+      expect(await journal.requeue(2)).toEqual({ requeued: 2, fromSeq: 2 })
+      // told to skip what retention deleted, it sends what it still holds
+      await journal.markAcked([e2, e3], 3)
+      expect(await journal.requeue(1, { skipPruned: true })).toEqual({ requeued: 2, fromSeq: 2 })
     })
 
     it('finds the latest event of a type about a person', async () => {

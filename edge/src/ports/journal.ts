@@ -61,9 +61,11 @@ export interface Journal {
   /**
    * Makes the acknowledged events from `fromSeq` on unacknowledged again, so the outbox
    * sends them again (the hub answers `duplicate`); dead letters stay dead. Refuses with
-   * `pruned` when events from `fromSeq` were already deleted by retention.
+   * `pruned` when events from `fromSeq` were already deleted by retention, unless told to
+   * `skipPruned`: then it starts at the first event still held. Resolves with how many
+   * and the sequence number it started at.
    */
-  requeue(fromSeq: number): Promise<{ requeued: number }>
+  requeue(fromSeq: number, opts?: { skipPruned?: boolean }): Promise<{ requeued: number; fromSeq: number }>
   /** Deletes acknowledged events journalled before `before` (ms); returns how many. */
   prune(before: number): Promise<number>
   size(): Promise<JournalSize>

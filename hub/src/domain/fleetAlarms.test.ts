@@ -69,6 +69,16 @@ describe('fleet alarm rules', () => {
     expect(conditions(disk(4, 100), T0).map((c) => c.kind)).toEqual(['diskLow'])
   })
 
+  it('raises a ledger gap once it has held for 15 minutes since first seen', () => {
+    const firstSeen = new Map<string, number>()
+    const at = (t: number) =>
+      raised(step(fleetConditions([{ ...healthy, ledgerMissing: 15 }], new Map(), firstSeen, t, rules), t))
+    expect(at(T0)).toEqual([])
+    expect(at(T0 + 15 * MIN - 1)).toEqual([])
+    expect(at(T0 + 15 * MIN)).toEqual(['ledgerGap:'])
+    expect(conditions({ ledgerMissing: null }, T0)).toEqual([])
+  })
+
   it('raises denied logins at the count and keeps the alarm until a quiet window', () => {
     const denied = (count: number) =>
       new Map([

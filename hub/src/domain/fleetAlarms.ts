@@ -11,6 +11,7 @@ export const FLEET_ALARM_KINDS = [
   'deviceFault',
   'deniedLogins',
   'diskLow',
+  'ledgerGap',
 ] as const
 export type FleetAlarmKind = (typeof FLEET_ALARM_KINDS)[number]
 
@@ -29,6 +30,8 @@ export interface FleetAlarmRules {
   /** The kiosk's data disk below either: this many bytes free, or this fraction of its size. */
   diskLowFreeBytes: number
   diskLowFreeFraction: number
+  /** The ledger lacking events the kiosk holds as stored this long; the hub asks for them at once. */
+  ledgerGapHoldMs: number
   /**
    * After a person resolves an alarm whose condition still holds, the rule raises it again
    * only after this long (or as soon as the condition has ended and come back).
@@ -45,6 +48,7 @@ export const DEFAULT_FLEET_ALARM_RULES: FleetAlarmRules = {
   deniedLoginsWindowMs: 10 * 60_000,
   diskLowFreeBytes: 1024 ** 3,
   diskLowFreeFraction: 0.05,
+  ledgerGapHoldMs: 15 * 60_000,
   reraiseAfterResolveMs: 24 * 3600_000,
 }
 
@@ -56,6 +60,7 @@ export const CLEAR_REASONS: Record<FleetAlarmKind, string> = {
   deviceFault: 'faultGone',
   deniedLogins: 'quiet',
   diskLow: 'diskOk',
+  ledgerGap: 'ledgerComplete',
 }
 
 /** What the rules read of a station: its view in the API (fleet/stationView.ts). */
@@ -69,6 +74,8 @@ export interface StationHealth {
   clockSkewS: number | null
   faults: readonly { device: string; code: string; message: string; since: string }[]
   disk: { freeBytes: number; totalBytes: number } | null
+  /** fleet/ledgerCheck.ts; absent where nothing checks. */
+  ledgerMissing?: number | null
 }
 
 /** Denied MQTT logins that named one station, within the rule's window. */
@@ -195,6 +202,15 @@ export function fleetConditions(
           detail: { ...s.disk, minFreeBytes: Math.round(minFree) },
         })
       }
+    }
+    if (s.ledgerMissing) {
+      add({
+        kind: 'ledgerGap',
+        stationId: s.id,
+        subject: '',
+        raiseAt: (firstSeen.get(alarmKey('ledgerGap', s.id, '')) ?? now) + rules.ledgerGapHoldMs,
+        detail: { missing: s.ledgerMissing },
+      })
     }
     // raised at the count, kept open until a whole window passes without a denial
     const d = denied.get(s.id)

@@ -39,6 +39,8 @@ export class Fleet {
       onRejects: (rejects: RejectRecord[]) => void
       /** Every valid heartbeat, after the fleet has taken it in. */
       onHeartbeat?: (stationId: string, heartbeat: Heartbeat) => void
+      /** Events of a station its kiosk holds as stored that the ledger lacks (fleet/ledgerCheck.ts). */
+      ledgerMissing?: (stationId: string) => number | null
     },
   ) {}
 
@@ -174,6 +176,7 @@ export class Fleet {
       heartbeatIntervalS: hb?.intervalS ?? null,
       faults: hb?.faults ?? [],
       disk: hb?.disk ?? null,
+      ledgerMissing: this.deps.ledgerMissing?.(r.id) ?? null,
     }
   }
 

@@ -37,6 +37,12 @@ export const StationView = Type.Object(
         },
       ),
     ),
+    ledgerMissing: nullable(
+      Type.Integer({
+        description:
+          'Events the kiosk holds as stored that the ledger lacks (a hub restored from a backup); the hub has asked the kiosk to send them again. Null: none known',
+      }),
+    ),
   },
   { title: 'StationView' },
 )

@@ -93,6 +93,13 @@ export interface Storage {
   listStations(): Promise<StationRecord[]>
   listTowns(): Promise<TownRecord[]>
   ledgerSummaries(): Promise<LedgerSummary[]>
+  /** One station's counts, as ledgerSummaries has them; undefined for a station not in the registry. */
+  ledgerSummary(stationId: string): Promise<LedgerSummary | undefined>
+  /**
+   * The lowest sequence number of a station the ledger lacks: 1 when it has no seq 1, else
+   * the first number after a run of stored ones (seqMax + 1 when there is no hole).
+   */
+  firstMissingSeq(stationId: string): Promise<number>
   queryEvents(q: EventQuery): Promise<StoredEvent[]>
   recentRejects(limit: number): Promise<(RejectRecord & { id: number })[]>
   close(): Promise<void>

@@ -86,10 +86,16 @@ export class MemoryJournal implements Journal {
     return this.seq
   }
 
-  async requeue(fromSeq: number): Promise<{ requeued: number }> {
+  async requeue(
+    asked: number,
+    opts: { skipPruned?: boolean } = {},
+  ): Promise<{ requeued: number; fromSeq: number }> {
     const first = this.rows[0]?.event.seq
+    let fromSeq = asked
     if (fromSeq <= this.seq && (first === undefined || first > fromSeq)) {
-      throw Object.assign(new Error(`events from seq ${fromSeq} were pruned`), { code: 'pruned' })
+      if (!opts.skipPruned)
+        throw Object.assign(new Error(`events from seq ${fromSeq} were pruned`), { code: 'pruned' })
+      fromSeq = first ?? this.seq + 1
     }
     let requeued = 0
     for (const r of this.rows) {
@@ -98,7 +104,7 @@ export class MemoryJournal implements Journal {
         requeued++
       }
     }
-    return { requeued }
+    return { requeued, fromSeq }
   }
 
   async prune(before: number): Promise<number> {

@@ -147,21 +147,28 @@ export class SqliteJournal implements Journal {
     return r?.seq ?? 0
   }
 
-  async requeue(fromSeq: number): Promise<{ requeued: number }> {
+  async requeue(
+    asked: number,
+    opts: { skipPruned?: boolean } = {},
+  ): Promise<{ requeued: number; fromSeq: number }> {
     const last = await this.lastSeq()
     const first = await this.db.get<{ seq: number | null }>('SELECT min(seq) AS seq FROM events')
+    let fromSeq = asked
     // AUTOINCREMENT never reuses a number, so a gap below the first row is what retention deleted
     if (fromSeq <= last && (first?.seq == null || first.seq > fromSeq)) {
-      throw new JournalError(
-        'pruned',
-        `events from seq ${fromSeq} were pruned by retention; the journal now starts at ${first?.seq ?? last + 1}`,
-      )
+      const start = first?.seq ?? last + 1
+      if (!opts.skipPruned)
+        throw new JournalError(
+          'pruned',
+          `events from seq ${fromSeq} were pruned by retention; the journal now starts at ${start}`,
+        )
+      fromSeq = start
     }
     const r = await this.db.run(
       "UPDATE events SET acked_at = NULL, ack_status = NULL WHERE seq >= ? AND ack_status = 'accepted'",
       fromSeq,
     )
-    return { requeued: r.changes ?? 0 }
+    return { requeued: r.changes ?? 0, fromSeq }
   }
 
   async prune(before: number): Promise<number> {

@@ -120,6 +120,7 @@ export const fleetPages = {
       deviceFault: '设备故障',
       deniedLogins: '登录被拒',
       diskLow: '磁盘将满',
+      ledgerGap: '数据缺失待补传',
     } as Record<string, string>,
     clearReasons: {
       staffed: '有人到岗',
@@ -132,6 +133,7 @@ export const fleetPages = {
       faultGone: '故障已排除',
       quiet: '已无异常登录',
       diskOk: '磁盘空间恢复',
+      ledgerComplete: '已补传完整',
       stationRemoved: '站点已移除',
     } as Record<string, string>,
     resolveNote: '请填写处理情况（必填）：',

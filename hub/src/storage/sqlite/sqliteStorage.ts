@@ -193,6 +193,26 @@ export class SqliteStorage implements Storage {
     )
   }
 
+  ledgerSummary(stationId: string): Promise<LedgerSummary | undefined> {
+    return this.reader.get<LedgerSummary>(
+      'SELECT id AS stationId, event_count AS events, seq_max AS seqMax FROM stations WHERE id = ?',
+      stationId,
+    )
+  }
+
+  async firstMissingSeq(stationId: string): Promise<number> {
+    // both probes walk events_station_seq; the second stops at the first hole
+    const r = await this.reader.get<{ seq: number }>(
+      `SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM events WHERE station_id = ?1 AND seq = 1) THEN 1 ELSE (
+         SELECT e.seq + 1 FROM events e
+         WHERE e.station_id = ?1
+           AND NOT EXISTS (SELECT 1 FROM events n WHERE n.station_id = ?1 AND n.seq = e.seq + 1)
+         ORDER BY e.seq LIMIT 1) END AS seq`,
+      stationId,
+    )
+    return r?.seq ?? 1
+  }
+
   async queryEvents(q: EventQuery): Promise<StoredEvent[]> {
     // every filter is a bound parameter; only these fixed fragments are ever spliced in
     const filters: [string, string | number | undefined][] = [
