@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process'
 import {
   cpSync,
   existsSync,
@@ -127,6 +127,20 @@ describe('agent upgrade', () => {
     const unit = readFileSync(join(root, 'etc/systemd/system/ejia-edge.service'), 'utf8')
     expect(unit).toContain(`ExecStart=${process.execPath} /opt/ejia/current/bin/ejia-edge.js`)
     expect(unit).toContain('Restart=on-failure')
+    // the units as systemd reads them: an unknown key or a bad value is only a warning to it
+    if (existsSync('/usr/bin/systemd-analyze')) {
+      const units = ['system/ejia-edge.service', 'system/ejia-upgrade.service', 'system/ejia-upgrade.path']
+      const user = 'user/ejia-kiosk-ui.service'
+      for (const batch of [units, [user]]) {
+        const verify = spawnSync('systemd-analyze', ['verify', ...batch.map((u) => `./${u}`)], {
+          cwd: join(root, 'etc/systemd'),
+          env: { ...process.env, SYSTEMD_LOG_LEVEL: 'notice' },
+          encoding: 'utf8',
+        })
+        expect(verify.stderr + verify.stdout).toBe('')
+        expect(verify.status).toBe(0)
+      }
+    }
 
     // the service, as a plain process
     first = spawn(
