@@ -7,7 +7,7 @@ export default defineConfig({
   resolve: { conditions: ['ejia-source'] },
   ssr: { resolve: { conditions: ['ejia-source'], externalConditions: ['ejia-source'] } },
   test: {
-    include: ['*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['*/src/**/*.test.ts', 'hub/dashboard/src/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 20_000,
     hookTimeout: 60_000,

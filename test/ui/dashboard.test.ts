@@ -208,10 +208,11 @@ describe.skipIf(!haveBrowser)('the operators’ dashboard, served by a real hub'
 /**
  * 5,000 stations: the fleet view on `vite dev` against the fake hub (hub/dashboard/dev), fed
  * a snapshot of a synthetic district that keeps reporting. Only a window of rows is in the
- * DOM, and a filter answers promptly. Figures of speed belong in bench/; the limits here
- * are generous, to catch a table that renders every row.
+ * DOM, and a filter answers promptly; the config page's tables show a page of rows at a time.
+ * Figures of speed belong in bench/; the limits here are generous, to catch a table that
+ * renders every row.
  */
-describe.skipIf(!haveBrowser)('the fleet view with 5,000 stations', () => {
+describe.skipIf(!haveBrowser)('the dashboard with 5,000 stations', () => {
   let server: ViteDevServer
   let browser: Browser
   let base: string
@@ -290,5 +291,75 @@ describe.skipIf(!haveBrowser)('the fleet view with 5,000 stations', () => {
     // live updates keep arriving while all this happens, and the DOM stays a window
     expect(await rows()).toBeLessThan(100)
     console.log(JSON.stringify({ rowsInDom: inDom, filterMs, sortMs }))
+  })
+
+  it('pages the config and command tables: a page of rows in the DOM, filters back to the first', {
+    timeout: 60_000,
+  }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+    await page.goto(`${base}/config`)
+    // the fake hub keeps one login for every page, so the fleet case may have logged in already
+    await page.waitForFunction(
+      () => ['login', 'config'].includes(document.body.dataset.page ?? ''),
+      undefined,
+      {
+        timeout: 30_000,
+      },
+    )
+    if ((await page.evaluate(() => document.body.dataset.page)) === 'login') {
+      await page.fill('input[name="username"]', 'admin')
+      await page.fill('input[name="password"]', 'any-password')
+      await page.click('button[type="submit"]')
+      await page.waitForFunction(() => document.body.dataset.page === 'config')
+    }
+    const configRows = page.locator('[data-testid="config-row"]')
+    const ids = () => configRows.evaluateAll((rs) => rs.map((r) => r.getAttribute('data-station') ?? ''))
+    const pager = page.getByTestId('config-pager')
+    await configRows.first().waitFor({ timeout: 30_000 })
+    expect(await page.getByTestId('config-shown').textContent()).toBe('显示 5000 / 共 5000 个站点')
+    expect(await page.getByTestId('config-pager-at').textContent()).toBe(
+      '第 1 / 50 页 · 第 1–100 条，共 5000 条',
+    )
+    const first = await ids()
+    expect(first).toHaveLength(100)
+    expect(first).toEqual([...first].sort())
+
+    // the next page has the next hundred, under its town's heading again
+    await page.getByTestId('config-pager-next').click()
+    await page.locator('[data-testid="config-pager"][data-page="2"]').waitFor()
+    const second = await ids()
+    expect(second).toHaveLength(100)
+    expect((second[0] ?? '') > (first.at(-1) ?? '')).toBe(true)
+    expect(await page.locator('[data-testid="config-town"]').count()).toBeGreaterThanOrEqual(1)
+
+    // a filter starts again at its first page; its last page has what is left
+    await page.getByTestId('config-filter-text').fill('339901003')
+    await expect.poll(() => pager.getAttribute('data-page')).toBe('1')
+    expect(await page.getByTestId('config-shown').textContent()).toBe('显示 334 / 共 5000 个站点')
+    await page.getByTestId('config-pager-last').click()
+    await page.locator('[data-testid="config-pager"][data-page="4"][data-pages="4"]').waitFor()
+    const last = await ids()
+    expect(last).toHaveLength(34)
+    expect(last.every((id) => id.startsWith('339901003'))).toBe(true)
+    expect(await page.getByTestId('config-pager-next').isDisabled()).toBe(true)
+
+    // a command to the whole district: 5,000 rows to follow, a page of them drawn
+    await page.getByTestId('control-tab-commands').click()
+    await page.getByTestId('command-target-all').check()
+    await page.getByTestId('command-name').selectOption('restartAgent')
+    await page.getByTestId('command-submit').click()
+    await page.getByTestId('command-confirm-yes').click()
+    await page.locator('[data-testid="command-pager"][data-pages="51"]').waitFor({ timeout: 20_000 })
+    expect(await page.locator('[data-testid="command-row"]').count()).toBe(100)
+    await page.getByTestId('command-pager-next').click()
+    await page.locator('[data-testid="command-pager"][data-page="2"]').waitFor()
+    await page.getByTestId('command-filter-text').fill('339901003')
+    await page.locator('[data-testid="command-pager"][data-page="1"][data-pages="4"]').waitFor()
+    const commanded = await page
+      .locator('[data-testid="command-row"]')
+      .evaluateAll((rs) => rs.map((r) => r.getAttribute('data-station') ?? ''))
+    expect(commanded).toHaveLength(100)
+    expect(commanded.every((id) => id.startsWith('339901003'))).toBe(true)
+    await page.close()
   })
 })

@@ -1,9 +1,11 @@
 import type { CommandName } from '@ejia/protocol'
 import type { CommandView, ControlTarget, StationConfigView, StationView } from '../src/api/types.js'
+import { SECTIONS } from '../src/pages/Config/settingsForm.js'
 import type { FakeAnswer } from './fakeRecords.js'
 import { prng } from './syntheticFleet.js'
 
-const SECTIONS = new Set(['uplink', 'journal', 'photos', 'face', 'camera', 'devices'])
+/** The sections a push may carry, as the push form has them (held to RemoteSettings by its test). */
+const PUSHABLE = new Set<string>(SECTIONS)
 /** The serial paths the fake kiosks have; a push naming another is rejected, as a real kiosk does. */
 const PORTS = ['/dev/serial/by-id/usb-reader', '/dev/ttyUSB0', '/dev/ttyUSB1']
 const COMMAND_NAMES = ['restartAgent', 'resyncRoster', 'reupload', 'rotateCredentials']
@@ -172,7 +174,7 @@ export function fakeControlRoutes(stations: () => readonly StationView[], operat
       return null
     },
     put(body: { target: ControlTarget; settings: Record<string, unknown> }): FakeAnswer {
-      const unknown = Object.keys(body.settings).filter((k) => !SECTIONS.has(k))
+      const unknown = Object.keys(body.settings).filter((k) => !PUSHABLE.has(k))
       if (unknown.length > 0)
         return {
           status: 400,

@@ -1,6 +1,6 @@
 import type { CommandName } from '@ejia/protocol'
 import type { CommandState, ConfigStanding } from '../api/types.js'
-import type { ProblemCode } from '../pages/Config/settingsForm.js'
+import { type ProblemCode, SECTIONS } from '../pages/Config/settingsForm.js'
 
 /** 配置与指令: remote config pushed to kiosks and commands sent to them. */
 export const configPage = {
@@ -69,11 +69,42 @@ export const configPage = {
         'face.securityLevel': '人脸安全等级（1–5）',
         'camera.type': '摄像头类型',
         'camera.fps': '摄像头帧率',
+        'duty.graceLateMin': '迟到宽限（分钟）',
+        'duty.graceEarlyMin': '早退宽限（分钟）',
+        'duty.duplicateWithinMin': '重复打卡合并（分钟内）',
+        'activity.themeDayOfMonth': '主题党日（每月几日）',
+        'activity.defaultHours.themeDay': '主题党日',
+        'activity.defaultHours.branchAssembly': '支部党员大会',
+        'activity.defaultHours.committeeMeeting': '支委会',
+        'activity.defaultHours.groupMeeting': '党小组会',
+        'activity.defaultHours.partyLecture': '党课',
+        'activity.defaultHours.study': '集中学习',
+        'activity.defaultHours.other': '其他活动',
+        'ui.idleTimeoutS': '无操作返回首页（秒）',
+        'ui.resultTimeoutS': '签到结果显示（秒）',
+        'ui.voice': '语音播报',
+        'ui.sound': '提示音',
+        'ui.language': '界面语言',
+      } as Record<string, string>,
+      /** Headings of the form's groups of fields (settingsForm.ts, fieldGroups). */
+      groups: {
+        uplink: '上传',
+        storage: '本地存储',
+        face: '人脸签到',
+        camera: '摄像头',
+        duty: '坐班打卡（值班表未规定时）',
+        activity: '组织生活',
+        'activity.defaultHours': '各类活动默认学时（活动计划未注明时，0.5–12）',
+        ui: '一体机屏幕',
       } as Record<string, string>,
       unset: '不设置',
       on: '开启',
       off: '关闭',
-      cameraTypes: { none: '无', push: '浏览器推送', folder: '图片目录（实验用）' } as Record<string, string>,
+      /** The choices of an enum field, by field. */
+      options: {
+        'camera.type': { none: '无', push: '浏览器推送', folder: '图片目录（实验用）' },
+        'ui.language': { 'zh-CN': '简体中文' },
+      } as Record<string, Record<string, string>>,
       advanced: '高级（JSON）：读卡设备列表等其他项',
       advancedHint:
         '例如 {"devices": [{"name": "card", "profile": "rdm6300", "port": "/dev/serial/by-id/…"}]}',
@@ -88,7 +119,7 @@ export const configPage = {
       problem: {
         json: 'JSON 格式不正确',
         notObject: 'JSON 应为一个对象 {…}',
-        unknownSection: '不能远程设置的项（只能设置 uplink、journal、photos、face、camera、devices）',
+        unknownSection: `不能远程设置的项（只能设置 ${SECTIONS.join('、')}）`,
         sectionNotObject: '应为一个对象 {…}',
         devicesNotList: 'devices 应为列表 […]',
         deviceShape: '每个设备应为一个对象',

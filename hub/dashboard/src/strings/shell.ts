@@ -61,6 +61,15 @@ export const shell = {
     error: (msg: string) => `出错了：${msg}`,
     retry: '重试',
   },
+  /** A paged table's page turner (components/Pager.tsx). */
+  pager: {
+    first: '首页',
+    previous: '上一页',
+    next: '下一页',
+    last: '末页',
+    at: (page: number, pages: number, from: number, to: number, total: number) =>
+      `第 ${page} / ${pages} 页 · 第 ${from}–${to} 条，共 ${total} 条`,
+  },
   age: {
     seconds: (s: number) => `${s} 秒前`,
     minutes: (m: number) => `${m} 分钟前`,

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks'
 import type { CommandState, CommandView } from '../../api/types.js'
+import { Pager, usePaging } from '../../components/Pager.js'
 import { useDashboard } from '../../context.js'
 import { dateTime } from '../../format.js'
 import { useStationName, useTowns } from '../../lookups.js'
@@ -38,6 +39,9 @@ export function Commands(props: { canAct: boolean }) {
       (!stateFilter || c.state === stateFilter) &&
       (!q || c.stationId.includes(q) || name(c.stationId).toLowerCase().includes(q)),
   )
+  const paging = usePaging(shown.length, `${stateFilter}|${q}`)
+  const { at } = paging
+  const pager = (testId: string) => <Pager at={at} total={shown.length} onPage={paging.go} testId={testId} />
   return (
     <div class={props.canAct ? 'control-split' : 'control-main'}>
       <div class="control-main">
@@ -70,6 +74,7 @@ export function Commands(props: { canAct: boolean }) {
           ) : null}
           {list ? <span class="muted">{zh.commands.shown(list.length)}</span> : null}
         </div>
+        {pager('command-pager')}
         {commands.error ? <p class="bad-text">{zh.common.error(commands.error)}</p> : null}
         {list === null ? (
           commands.error ? null : (
@@ -91,7 +96,7 @@ export function Commands(props: { canAct: boolean }) {
               </tr>
             </thead>
             <tbody>
-              {shown.map((c) => (
+              {shown.slice(at.from, at.to).map((c) => (
                 <tr
                   key={c.commandId}
                   data-testid="command-row"
@@ -138,6 +143,7 @@ export function Commands(props: { canAct: boolean }) {
             </tbody>
           </table>
         )}
+        {at.to - at.from > 20 ? pager('command-pager-foot') : null}
       </div>
       {props.canAct ? <CommandForm towns={towns} onIssued={commands.refresh} /> : null}
     </div>

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks'
 import type { StationConfigView } from '../../api/types.js'
+import { Pager, usePaging } from '../../components/Pager.js'
 import { dateTime } from '../../format.js'
 import type { TownOption } from '../../lookups.js'
 import { zh } from '../../strings/index.js'
@@ -7,7 +8,10 @@ import type { ConfigFilter } from './Configs.js'
 
 const STATE_CLASS = { none: 'never', pending: 'warn', applied: 'online', rejected: 'offline' } as const
 
-/** The stations' config state, by town, filtered. */
+/**
+ * The stations' config state, by town, filtered, a page at a time (paging.ts): a town's
+ * heading opens each page it has rows on, with the counts of the whole town.
+ */
 export function ConfigTable(props: {
   rows: readonly StationConfigView[]
   towns: readonly TownOption[]
@@ -16,23 +20,30 @@ export function ConfigTable(props: {
   const { rows, towns, filter } = props
   const [open, setOpen] = useState<string | null>(null)
   const text = filter.text.trim().toLowerCase()
-  const shown = rows.filter(
-    (r) =>
-      (!filter.town || r.townCode === filter.town) &&
-      (!filter.state || r.state === filter.state) &&
-      (!text || r.stationName.toLowerCase().includes(text) || r.stationId.includes(text)),
-  )
+  const shown = rows
+    .filter(
+      (r) =>
+        (!filter.town || r.townCode === filter.town) &&
+        (!filter.state || r.state === filter.state) &&
+        (!text || r.stationName.toLowerCase().includes(text) || r.stationId.includes(text)),
+    )
+    .sort((a, b) => a.townCode.localeCompare(b.townCode) || a.stationId.localeCompare(b.stationId))
+  const paging = usePaging(shown.length, JSON.stringify(filter))
+  const { at } = paging
   const townName = new Map(towns.map((t) => [t.code, t.name]))
-  const groups = new Map<string, StationConfigView[]>()
-  for (const r of [...shown].sort((a, b) => a.stationId.localeCompare(b.stationId)))
-    groups.set(r.townCode, [...(groups.get(r.townCode) ?? []), r])
+  const byTown = groupByTown(shown)
+  const onPage = groupByTown(shown.slice(at.from, at.to))
   const count = (list: readonly StationConfigView[], s: StationConfigView['state']) =>
     list.filter((r) => r.state === s).length
+  const pager = (testId: string) => <Pager at={at} total={shown.length} onPage={paging.go} testId={testId} />
   return (
     <>
-      <p class="muted" data-testid="config-shown">
-        {zh.config.shown(shown.length, rows.length)}
-      </p>
+      <div class="table-top">
+        <p class="muted" data-testid="config-shown">
+          {zh.config.shown(shown.length, rows.length)}
+        </p>
+        {pager('config-pager')}
+      </div>
       {shown.length === 0 ? (
         <p class="muted">{zh.config.empty}</p>
       ) : (
@@ -47,19 +58,19 @@ export function ConfigTable(props: {
               <th>{zh.config.columns.problems}</th>
             </tr>
           </thead>
-          {[...groups.entries()]
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([town, list]) => (
+          {[...onPage.entries()].map(([town, list]) => {
+            const all = byTown.get(town) ?? list
+            return (
               <tbody key={town}>
                 <tr data-testid="config-town" data-town={town}>
                   <td colSpan={6} class="config-group">
                     <strong>{townName.get(town) ?? town}</strong>{' '}
                     <span class="muted">
                       {zh.config.townCounts(
-                        list.length,
-                        count(list, 'applied'),
-                        count(list, 'pending'),
-                        count(list, 'rejected'),
+                        all.length,
+                        count(all, 'applied'),
+                        count(all, 'pending'),
+                        count(all, 'rejected'),
                       )}
                     </span>
                   </td>
@@ -73,11 +84,24 @@ export function ConfigTable(props: {
                   />
                 ))}
               </tbody>
-            ))}
+            )
+          })}
         </table>
       )}
+      {at.to - at.from > 20 ? pager('config-pager-foot') : null}
     </>
   )
+}
+
+/** Rows by town, in the order they come. */
+function groupByTown(rows: readonly StationConfigView[]): Map<string, StationConfigView[]> {
+  const groups = new Map<string, StationConfigView[]>()
+  for (const r of rows) {
+    const list = groups.get(r.townCode)
+    if (list) list.push(r)
+    else groups.set(r.townCode, [r])
+  }
+  return groups
 }
 
 function ConfigRow(props: { row: StationConfigView; open: boolean; onToggle: () => void }) {

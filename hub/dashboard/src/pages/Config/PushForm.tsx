@@ -7,9 +7,9 @@ import { type Refusal, Refused, refusalOf } from './Refused.js'
 import {
   buildSettings,
   type ClientProblem,
-  FORM_FIELDS,
   type FormField,
   type FormValues,
+  fieldGroups,
   splitSettings,
 } from './settingsForm.js'
 import { defaultTarget, stationsOf, type TargetChoice, TargetPicker, targetName, targetOf } from './Target.js'
@@ -151,6 +151,8 @@ export function PushForm(props: {
   )
 }
 
+const GROUPS = fieldGroups()
+
 function PushFields(props: {
   form: FormValues
   rest: string
@@ -161,16 +163,21 @@ function PushFields(props: {
   return (
     <>
       {props.prefilled ? <p class="muted">{zh.config.push.prefilled}</p> : null}
-      <div class="fields">
-        {FORM_FIELDS.map((f) => (
-          <Field
-            key={f.key}
-            field={f}
-            value={props.form[f.key] ?? ''}
-            onChange={(v) => props.onForm({ ...props.form, [f.key]: v })}
-          />
-        ))}
-      </div>
+      {GROUPS.map((g) => (
+        <fieldset key={g.group} class="field-group" data-testid={`push-group-${g.group}`}>
+          <legend>{zh.config.push.groups[g.group] ?? g.group}</legend>
+          <div class="fields">
+            {g.fields.map((f) => (
+              <Field
+                key={f.key}
+                field={f}
+                value={props.form[f.key] ?? ''}
+                onChange={(v) => props.onForm({ ...props.form, [f.key]: v })}
+              />
+            ))}
+          </div>
+        </fieldset>
+      ))}
       <label class="advanced">
         <span>{zh.config.push.advanced}</span>
         <textarea
@@ -202,7 +209,7 @@ function Field(props: { field: FormField; value: string; onChange: (v: string) =
             ['true', zh.config.push.on],
             ['false', zh.config.push.off],
           ]
-        : (f.options ?? []).map((o) => [o, zh.config.push.cameraTypes[o] ?? o])
+        : (f.options ?? []).map((o) => [o, zh.config.push.options[f.key]?.[o] ?? o])
     return (
       <label class="field">
         <span>{label}</span>
