@@ -111,13 +111,14 @@ export class FakeKiosk {
 
   /** The enrolment sheet's code, scanned or posted: a match is journalled, a mismatch a fault. */
   enrolCheck(text: string, device: string): EnrolAnswer {
-    const { answer, mismatch } = fakeEnrolCheck(
-      text,
-      { stationId: this.config.station.id, hub: this.config.hub },
-      device,
-    )
-    if (answer.ok) this.setFault('enrolment', null)
-    else if (mismatch) this.setFault('enrolment', { code: 'enrolmentMismatch', message: mismatch })
+    const checked = fakeEnrolCheck(text, { stationId: this.config.station.id, hub: this.config.hub }, device)
+    let answer = checked.answer
+    if (answer.ok) {
+      const e = this.record('kiosk.enrolled', { hub: this.config.hub, device })
+      answer = { ...answer, eventId: e.id }
+      this.setFault('enrolment', null)
+    } else if (checked.mismatch)
+      this.setFault('enrolment', { code: 'enrolmentMismatch', message: checked.mismatch })
     for (const l of this.enrolListeners) l(answer)
     return answer
   }

@@ -1,5 +1,6 @@
 import { createContext } from 'preact'
 import { useContext } from 'preact/hooks'
+import type { ShowEnrolAnswer } from './enrolAnswers.js'
 import type { Feedback } from './feedback.js'
 import type { Navigation } from './navigation.js'
 import type { ShowOutcome } from './outcomes.js'
@@ -11,6 +12,7 @@ export interface Kiosk {
   nav: Navigation
   fb: Feedback
   showOutcome: ShowOutcome
+  showEnrolAnswer: ShowEnrolAnswer
 }
 
 export const KioskContext = createContext<Kiosk | null>(null)

@@ -2,6 +2,7 @@ import { render } from 'preact'
 import { api } from './api/kiosk.js'
 import { OfflineBanner } from './components/OfflineBanner.js'
 import { type Kiosk, KioskContext, useKiosk } from './context.js'
+import { createEnrolAnswers } from './enrolAnswers.js'
 import { createFeedback } from './feedback.js'
 import { startInactivity } from './inactivity.js'
 import { createNavigation } from './navigation.js'
@@ -10,7 +11,7 @@ import { CameraTest } from './pages/Admin/CameraTest.js'
 import { Admin } from './pages/Admin/index.js'
 import { Duty } from './pages/Duty/index.js'
 import { Enrol } from './pages/Enrol/index.js'
-import { EnrolCheck, problemText } from './pages/EnrolCheck/index.js'
+import { EnrolCheck } from './pages/EnrolCheck/index.js'
 import { Face } from './pages/Face/index.js'
 import { Idle } from './pages/Idle/index.js'
 import { Pin } from './pages/Pin/index.js'
@@ -20,34 +21,27 @@ import { Study } from './pages/Study/index.js'
 import { Vouch } from './pages/Vouch/index.js'
 import { applyAgentSettings, readSettings } from './settings.js'
 import { createAppState } from './state.js'
-import { zh } from './strings.js'
 import { startStatusPolling } from './transport/status.js'
 import { startStream } from './transport/stream.js'
 import './style.css'
 
 const settings = readSettings(location.search)
-// the station config's screen options, the query string still overriding them
-void api.uiSettings().then((r) => {
-  if (r.ok) applyAgentSettings(settings, r.data.ui, location.search)
-})
 const state = createAppState(settings)
+// the station config's screen options, the query string still overriding them, and its theme day
+void api.uiSettings().then((r) => {
+  if (!r.ok) return
+  applyAgentSettings(settings, r.data.ui, location.search)
+  state.themeDayOfMonth.value = r.data.activity?.themeDayOfMonth ?? null
+})
 const fb = createFeedback(settings)
 const nav = createNavigation(state)
 const showOutcome = createOutcomes(state, nav, fb)
-const kiosk: Kiosk = { state, nav, fb, showOutcome }
+const showEnrolAnswer = createEnrolAnswers(nav, fb)
+const kiosk: Kiosk = { state, nav, fb, showOutcome, showEnrolAnswer }
 
 startStatusPolling(state)
-startStream(
-  state,
-  (o) => showOutcome(o, 'stream'),
-  undefined,
-  // a technician scanned the enrolment sheet: the answer shows on any screen, admin included
-  (a) => {
-    nav.go({ name: 'enrolCheck', answer: a, at: Date.now() })
-    if (a.ok) fb.success(zh.enrolCheck.ok(a.stationId))
-    else fb.failure(`${a.problems.map(problemText).join('，')}，${zh.enrolCheck.contact}`)
-  },
-)
+// a technician scanned the enrolment sheet: the answer shows on any screen, admin included
+startStream(state, (o) => showOutcome(o, 'stream'), undefined, showEnrolAnswer)
 startInactivity(state, nav)
 
 /** The router: one page per screen; a key per screen so a page starts fresh each time it opens. */

@@ -39,6 +39,14 @@ export interface AgentUiOptions {
   language: string
 }
 
+/** GET /api/ui-settings: the station config's `ui`, `duty` and `activity` sections (docs/KIOSK.md). */
+export interface AgentSettings {
+  ui: AgentUiOptions
+  duty: { graceLateMin: number; graceEarlyMin: number; duplicateWithinMin: number }
+  /** `themeDayOfMonth`: the day of every month the theme day (主题党日) falls on, 1–28. */
+  activity: { themeDayOfMonth: number; defaultHours: Record<string, number> }
+}
+
 /**
  * Takes the agent's screen options into `settings`, in place (the feedback and the
  * inactivity timer read it when they act), except what the query string set.

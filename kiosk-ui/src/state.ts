@@ -23,6 +23,8 @@ export function createAppState(settings: Settings) {
     offlineSince: signal<number | null>(null),
     now: signal(new Date()),
     today,
+    /** The station config's day of the month for the theme day (主题党日), once the agent said it. */
+    themeDayOfMonth: signal<number | null>(null),
     /** The activity check-ins go to: the mode's, else today's first. */
     activity,
     devices: signal<DeviceInfo[]>([]),

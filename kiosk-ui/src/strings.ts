@@ -32,6 +32,9 @@ export const zh = {
   idle: {
     today: '今日活动',
     noActivity: '今天没有安排活动，来了也可以签到',
+    nextThemeDay: (month: number, day: number, inDays: number) =>
+      `下次主题党日：${month}月${day}日（还有 ${inDays} 天）`,
+    themeDayToday: '今天是主题党日',
     hours: (h: number) => `${h} 学时`,
     duty: '今日值班',
     noShift: '今天不排班',
@@ -229,6 +232,14 @@ export const zh = {
     cameraTest: '摄像头测试',
     cameraTestHint: '只测试，不记录签到',
     enrol: '人脸登记',
+    /** The enrolment sheet's code typed, pasted or typed by a USB scanner (扫码枪). */
+    enrolCode: {
+      title: '核对登记表',
+      hint: '用扫码枪扫登记表上的二维码，或者输入、粘贴二维码里的文字',
+      check: '核对',
+      empty: '请先扫码或输入登记码',
+      invalid: '这段文字不是登记码，请重新扫码或输入',
+    },
     faces: (n: number) => `检测到 ${n} 张脸`,
   },
   speech: {

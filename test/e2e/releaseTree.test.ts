@@ -91,7 +91,7 @@ describe('the kiosk release tree', () => {
     const current = join(root, 'opt/ejia/current')
     expect(JSON.parse(readFileSync(join(current, 'package.json'), 'utf8')).version).toBe('7.7.7')
 
-    const env = { ...process.env, EJIA_LOG_LEVEL: 'warn' }
+    const env: NodeJS.ProcessEnv = { ...process.env, EJIA_LOG_LEVEL: 'warn' }
     delete env['EJIA_MODEL_CACHE']
     agent = spawn(
       process.execPath,

@@ -8,33 +8,10 @@ import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../helpers/district.js'
 import { startTestHub, type TestHub } from '../helpers/hub.js'
+import { listenSse } from '../helpers/sse.js'
 import { until } from '../helpers/wait.js'
 
 const log = pino({ level: 'silent' })
-
-/** Reads a Server-Sent Events stream into a list, until aborted. */
-function listen(url: string) {
-  const events: { event: string; data: Record<string, unknown> }[] = []
-  const abort = new AbortController()
-  void (async () => {
-    const res = await fetch(url, { signal: abort.signal })
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
-    let buf = ''
-    for (;;) {
-      const { value, done } = await reader.read()
-      if (done) return
-      buf += value
-      for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
-        const block = buf.slice(0, i)
-        buf = buf.slice(i + 2)
-        const event = /^event: (.*)$/m.exec(block)?.[1]
-        const data = /^data: (.*)$/m.exec(block)?.[1]
-        if (event && data) events.push({ event, data: JSON.parse(data) })
-      }
-    }
-  })().catch(() => undefined)
-  return { events, close: () => abort.abort() }
-}
 
 /**
  * The kiosk UI's API on a real kiosk with a real hub: the day's activity and rota synced
@@ -105,7 +82,7 @@ describe('the kiosk UI API', () => {
   })
 
   it("shows today's activity and rota, and who is on duty once they clock in, with one stream of it all", async () => {
-    const stream = listen(`${local}/api/stream`)
+    const stream = listenSse(`${local}/api/stream`)
     const before = (await call('GET', `${local}/api/today`)).body
     expect(before).toMatchObject({
       date: today,
@@ -176,7 +153,7 @@ describe('the kiosk UI API', () => {
   })
 
   it("checks the enrolment sheet's code against the kiosk: a wrong station is a fault, the right one journalled", async () => {
-    const stream = listen(`${local}/api/stream`)
+    const stream = listenSse(`${local}/api/stream`)
     // a code it cannot read answers on the stream too (and raises no fault): proof the stream is open
     await until('the stream to open', async () => {
       await call('POST', `${local}/api/enrol/check`, { payload: 'ejia-enrol:v1?smudged' })

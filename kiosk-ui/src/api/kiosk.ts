@@ -1,7 +1,8 @@
-import type { AgentUiOptions } from '../settings.js'
+import type { AgentSettings } from '../settings.js'
 import { request } from './client.js'
 import type {
   DeviceInfo,
+  EnrolAnswer,
   FaceInfo,
   FaceUpdate,
   KioskStatus,
@@ -20,7 +21,7 @@ const ENROL_TIMEOUT_MS = 30_000
 /** The local API of docs/KIOSK.md, one typed function per route. */
 export const api = {
   status: () => request<KioskStatus>('GET', 'status'),
-  uiSettings: () => request<{ ui: AgentUiOptions }>('GET', 'ui-settings'),
+  uiSettings: () => request<AgentSettings>('GET', 'ui-settings'),
   today: () => request<Today>('GET', 'today'),
   devices: () => request<{ devices: DeviceInfo[] }>('GET', 'devices'),
 
@@ -33,6 +34,8 @@ export const api = {
     request<SignInOutcome>('POST', 'signin/vouch', v),
   authCadre: (cadreId: string, pin: string) => request<PersonRef>('POST', 'auth/cadre', { cadreId, pin }),
   person: (personId: string) => request<Person>('GET', `people/${encodeURIComponent(personId)}`),
+  /** The enrolment sheet's code, checked as a scan at the QR reader would be. */
+  enrolCheck: (payload: string) => request<EnrolAnswer>('POST', 'enrol/check', { payload }),
 
   face: () => request<FaceInfo>('GET', 'face'),
   startFace: (activityId?: string) =>

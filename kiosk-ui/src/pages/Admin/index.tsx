@@ -8,11 +8,12 @@ import { ScreenFrame } from '../../components/ScreenFrame.js'
 import { useKiosk } from '../../context.js'
 import { hhmm } from '../../format.js'
 import { zh } from '../../strings.js'
+import { EnrolCodeCheck } from './EnrolCodeCheck.js'
 
 /**
  * The cadre's screen, behind a cadre id and PIN (POST /api/auth/cadre): readers with their
- * faults and counters, the kiosk's faults and versions, and the way to the camera test and
- * enrolment. Cadres see the agent's fault messages here; villagers never do.
+ * faults and counters, the kiosk's faults and versions, the way to the camera test and
+ * enrolment, and the enrolment sheet's code checked without the QR reader. Cadres see the agent's fault messages here; villagers never do.
  */
 export function Admin() {
   const { state } = useKiosk()
@@ -57,6 +58,7 @@ function Dashboard() {
           onPress={() => nav.go({ name: 'enrol' })}
         />
       </div>
+      <EnrolCodeCheck />
       <section class="panel" data-testid="admin-devices">
         <h2>{zh.admin.devices}</h2>
         {state.devices.value.length === 0 && <p class="muted">{zh.admin.noDevices}</p>}

@@ -1,8 +1,9 @@
 import { useKiosk } from '../../context.js'
 import { hhmm, hours } from '../../format.js'
 import { zh } from '../../strings.js'
+import { nextThemeDayAt } from '../../themeDay.js'
 
-/** Today's planned activities, the one check-ins go to first. */
+/** Today's planned activities, the one check-ins go to first; on a day without any, the next theme day. */
 export function TodayPanel() {
   const { state } = useKiosk()
   const t = state.today.value
@@ -11,7 +12,10 @@ export function TodayPanel() {
     <section class="panel" data-testid="today">
       <h2>{zh.idle.today}</h2>
       {!t || t.activities.length === 0 ? (
-        <p class="muted">{zh.idle.noActivity}</p>
+        <>
+          <p class="muted">{zh.idle.noActivity}</p>
+          <ThemeDayLine />
+        </>
       ) : (
         t.activities.map((a) => (
           <div
@@ -27,6 +31,22 @@ export function TodayPanel() {
         ))
       )}
     </section>
+  )
+}
+
+/**
+ * When the monthly theme day (主题党日, the station config's `activity.themeDayOfMonth`) is next,
+ * counted in China Standard Time: members who come on a quiet day learn when to come back.
+ */
+function ThemeDayLine() {
+  const { state } = useKiosk()
+  const dayOfMonth = state.themeDayOfMonth.value
+  if (dayOfMonth === null) return null
+  const next = nextThemeDayAt(state.now.value, dayOfMonth)
+  return (
+    <p class="theme-day" data-testid="theme-day">
+      {next.inDays === 0 ? zh.idle.themeDayToday : zh.idle.nextThemeDay(next.month, next.day, next.inDays)}
+    </p>
   )
 }
 
