@@ -36,6 +36,7 @@ function speechOf(o: SignInOutcome): string {
       return s.checkin(o.name) + behind
     }
     case 'duty': {
+      if (o.repeatsPunchAt) return s.repeat(o.direction, o.name)
       const lateness =
         o.direction === 'in' && o.shift?.lateMin
           ? s.late(o.shift.lateMin)

@@ -100,6 +100,9 @@ export const zh = {
     checkin: '签到成功',
     dutyIn: '上班打卡成功',
     dutyOut: '下班打卡成功',
+    repeatIn: '已打过上班卡',
+    repeatOut: '已打过下班卡',
+    repeatAt: (time: string) => `${time} 已经打过，这次不重复计`,
     failed: '没有签上',
     shift: (from: string, to: string) => `班次 ${from}–${to}`,
     late: (min: number) => `迟到 ${min} 分钟`,
@@ -246,6 +249,8 @@ export const zh = {
     checkin: (name?: string) => (name ? `${name}，签到成功` : '签到成功'),
     dutyIn: (name?: string) => (name ? `${name}，上班打卡成功` : '上班打卡成功'),
     dutyOut: (name?: string) => (name ? `${name}，下班打卡成功` : '下班打卡成功'),
+    repeat: (direction: 'in' | 'out', name?: string) =>
+      `${name ? `${name}，` : ''}您已经打过${direction === 'in' ? '上班' : '下班'}卡了`,
     late: (min: number) => `，迟到${min}分钟`,
     early: (min: number) => `，早退${min}分钟`,
     study: (name: string | undefined, done: number) => `${name ?? ''}您今年已学习${done}小时`,

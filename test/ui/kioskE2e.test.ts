@@ -281,6 +281,20 @@ describe.skipIf(!haveBrowser)('the kiosk UI end to end, in Chromium', () => {
       await until('check-in mode again', async () =>
         (await json('GET', `${kiosk}/api/mode`)).kind === 'checkin' ? true : undefined,
       )
+
+      // she taps her card again to be sure: not clocked out, told she already clocked in
+      await page.getByTestId('go-duty').click()
+      await page.getByTestId('duty-prompt').waitFor()
+      await reader.present(cards.cadre, 400)
+      await until('the repeat on screen', async () =>
+        (await text(page, 'result-title')) === '已打过上班卡' ? true : undefined,
+      )
+      expect(await text(page, 'result-repeat')).toMatch(/已经打过，这次不重复计$/)
+      const punches = await until('the repeat at the hub', async () => {
+        const all = await atHub('duty.punch', person('c001'))
+        return all.length === 2 ? all : undefined
+      })
+      expect(punches.map((p: { body: { direction: string } }) => p.body.direction)).toEqual(['in', 'in'])
     }))
 
   it.skipIf(!haveFaces)(

@@ -70,6 +70,8 @@ export interface DutyOutcome extends Greeting {
   eventId: string
   seq?: number
   shift?: { start: string; end: string; lateMin: number; earlyMin: number }
+  /** This punch repeats the one at that time, within the duplicate window: it counts once (docs/RULES.md). */
+  repeatsPunchAt?: string
 }
 
 /** Mode `lookup` ("我的学时"): who it is, nothing recorded, so no event id. */

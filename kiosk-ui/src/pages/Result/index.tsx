@@ -68,16 +68,25 @@ function Success({ o, at }: { o: Exclude<SignInOutcome, { kind: 'unknown' }>; at
           <span data-testid="result-title">
             {o.kind === 'checkin'
               ? zh.result.checkin
-              : o.direction === 'in'
-                ? zh.result.dutyIn
-                : zh.result.dutyOut}
+              : o.repeatsPunchAt
+                ? o.direction === 'in'
+                  ? zh.result.repeatIn
+                  : zh.result.repeatOut
+                : o.direction === 'in'
+                  ? zh.result.dutyIn
+                  : zh.result.dutyOut}
           </span>
         </p>
         <p class="result-name" data-testid="result-name">
           {name}
         </p>
         {activity && <p class="result-line">{activity.title}</p>}
-        {o.kind === 'duty' && <ShiftLine o={o} />}
+        {o.kind === 'duty' && o.repeatsPunchAt && (
+          <p class="result-line" data-testid="result-repeat">
+            {zh.result.repeatAt(hhmm(o.repeatsPunchAt))}
+          </p>
+        )}
+        {o.kind === 'duty' && !o.repeatsPunchAt && <ShiftLine o={o} />}
         <p class="result-line muted">
           {zh.result.at(hhmmss(at))} · {zh.result.by[o.method] ?? o.method}
         </p>
