@@ -294,7 +294,7 @@ describe.skipIf(!haveBrowser)('the kiosk UI end to end, in Chromium', () => {
         const all = await atHub('duty.punch', person('c001'))
         return all.length === 2 ? all : undefined
       })
-      expect(punches.map((p: { body: { direction: string } }) => p.body.direction)).toEqual(['in', 'in'])
+      expect(punches.map((p) => p.body.direction)).toEqual(['in', 'in'])
     }))
 
   it.skipIf(!haveFaces)(
