@@ -105,4 +105,7 @@ export interface Storage {
   close(): Promise<void>
 }
 
+/** Rejects kept for diagnosis; older ones are dropped so a hostile client cannot fill the disk. */
+export const MAX_REJECTS = 10_000
+
 export const eventKey = (stationId: string, eventId: string): string => `${stationId}/${eventId}`

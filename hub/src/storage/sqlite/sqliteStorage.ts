@@ -5,6 +5,7 @@ import {
   eventKey,
   type LedgerEvent,
   type LedgerSummary,
+  MAX_REJECTS,
   type RejectRecord,
   type StationRecord,
   type StationState,
@@ -13,9 +14,6 @@ import {
   type TownRecord,
 } from '../storage.js'
 import { HubDb } from './hubDb.js'
-
-/** Rejects kept for diagnosis; older ones are dropped so a hostile client cannot fill the disk. */
-const MAX_REJECTS = 10_000
 
 /**
  * Storage in one SQLite file. Writes go through a single connection, one transaction at a
