@@ -1,3 +1,4 @@
+export * from './broker/mosquittoDynsec.js'
 export * from './diff.js'
 export * from './explain.js'
 export * from './load.js'

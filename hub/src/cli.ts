@@ -20,7 +20,9 @@ const USAGE = `usage: ejia-hub --data DIR --registry FILE [--mqtt-port N] [--htt
   CA, from \`ejia-config provision --ca\`) add an mqtts listener on --mqtts-port (default
   8883) that takes only kiosks with a certificate from that CA naming the station they log
   in as. --tls-only turns the plain MQTT listener off.
-  Port 0 picks a free port. Prints the bound ports as one JSON line once listening.`
+  Port 0 picks a free port. Prints the bound ports as one JSON line once listening.
+  --broker external runs an ingest worker on the district's broker instead
+  (ejia-hub --broker external, without other options, says how; docs/SCALING.md).`
 
 const { values } = parseArgs({
   options: {
@@ -40,9 +42,11 @@ const { values } = parseArgs({
     'backup-dir': { type: 'string' },
     'backup-every': { type: 'string', default: '6h' },
     'backup-keep': { type: 'string', default: '28' },
+    // `--broker external` is an ingest worker: bin/ejia-hub.js runs ingestCli.ts for it
+    broker: { type: 'string', default: 'embedded' },
   },
 })
-if (!values.data || !values.registry) {
+if (!values.data || !values.registry || values.broker !== 'embedded') {
   console.error(USAGE)
   process.exit(2)
 }

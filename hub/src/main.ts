@@ -23,6 +23,7 @@ import { HubMetrics } from './http/metrics.js'
 import { Counters } from './ingest/counters.js'
 import { EventIngest } from './ingest/eventIngest.js'
 import { GroupCommitter } from './ingest/groupCommitter.js'
+import { IngestBooks } from './ingest/ingestBooks.js'
 import { DutyWatch, type DutyWatchOptions } from './stats/dutyWatch.js'
 import { WorkStats } from './stats/workStats.js'
 import { FilePhotoStore } from './storage/files/filePhotoStore.js'
@@ -33,7 +34,7 @@ import { SqliteOperatorStore } from './storage/sqlite/sqliteOperatorStore.js'
 import { SqliteRevocationStore } from './storage/sqlite/sqliteRevocationStore.js'
 import { SqliteStorage } from './storage/sqlite/sqliteStorage.js'
 import { SqliteWorkStore } from './storage/sqlite/sqliteWorkStore.js'
-import type { RejectRecord } from './storage/storage.js'
+import { syncRegistry } from './storage/storage.js'
 import { HUB_VERSION } from './version.js'
 
 export interface HubOptions {
@@ -81,8 +82,6 @@ export const LEDGER_FILE = 'hub.db'
 export { INITIAL_PASSWORD_FILE } from './auth/firstOperator.js'
 /** Uploaded photos, `<dataDir>/photos/<stationId>/<photoId>.jpg`, beside the ledger. */
 export const PHOTOS_DIR = 'photos'
-const COUNTER_FLUSH_MS = 1000
-const MAX_UNSAVED_REJECTS = 10_000
 
 /** The composition root of the hub: storage, broker, ingest, fleet and API, wired. */
 export async function startHub(opts: HubOptions): Promise<HubHandle> {
@@ -92,38 +91,13 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
   // a restore refuses to replace hub.db under a running hub (ejia-backup restore)
   writeHubLock(opts.dataDir, now())
   const storage = await SqliteStorage.open(join(opts.dataDir, LEDGER_FILE))
-  await storage.syncRegistry(
-    registry.district,
-    registry.towns,
-    registry.stations.map((s) => ({
-      id: s.id,
-      name: s.name,
-      tier: s.tier,
-      townCode: s.townCode,
-      contact: s.contact ?? null,
-    })),
-  )
+  await syncRegistry(storage, registry)
 
   const metrics = new HubMetrics(HUB_VERSION)
   storage.db.onTransaction = (seconds, ok) => metrics.observeTransaction(seconds, ok)
   const counters = new Counters()
-  let rejects: RejectRecord[] = []
-  const flushCounters = async () => {
-    const batch = rejects
-    rejects = []
-    try {
-      await counters.flush((delta) => storage.addCounters(delta))
-      await storage.recordRejects(batch)
-    } catch (err) {
-      // kept for the next try; reject records are samples for operators, so bounded
-      rejects = [...batch, ...rejects].slice(-MAX_UNSAVED_REJECTS)
-      log.warn({ err }, 'saving counters failed; will retry')
-    }
-  }
-  const counterTimer = setInterval(() => void flushCounters(), COUNTER_FLUSH_MS).unref()
-  const onRejects = (r: RejectRecord[]) => {
-    rejects.push(...r)
-  }
+  const books = new IngestBooks({ storage, counters, log })
+  const onRejects = books.onRejects
 
   const committer = new GroupCommitter(storage, {
     maxCommitEvents: 5000,
@@ -330,8 +304,7 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
       await broker.close()
       await committer.flush()
       await fleet.stop()
-      clearInterval(counterTimer)
-      await flushCounters()
+      await books.stop()
       await storage.close()
       removeHubLock(opts.dataDir)
     },

@@ -92,7 +92,7 @@ describe('the kiosk release tree', () => {
     expect(JSON.parse(readFileSync(join(current, 'package.json'), 'utf8')).version).toBe('7.7.7')
 
     const env: NodeJS.ProcessEnv = { ...process.env, EJIA_LOG_LEVEL: 'warn' }
-    delete env['EJIA_MODEL_CACHE']
+    delete env.EJIA_MODEL_CACHE
     agent = spawn(
       process.execPath,
       [join(current, 'bin/ejia-edge.js'), '--config', join(root, 'etc/ejia/station.json')],

@@ -13,6 +13,7 @@ import {
   readExistingSecrets,
   writeBundle,
 } from '../provision/writeBundle.js'
+import { runBrokerAcl } from './brokerAclCommand.js'
 import { runCa } from './caCommands.js'
 import { runDiff, runMigrate, runValidate } from './configCommands.js'
 import { runRevoke } from './revokeCommand.js'
@@ -43,6 +44,11 @@ const USAGE = `usage:
   ejia-config sheet --bundle DIR --out sheet.html
       A printable A4 enrolment sheet: town, village, station id, contact and a QR code
       (station id, hub, CA fingerprint; no secret) per station.
+  ejia-config broker-acl --bundle DIR --out DIR [--hub-username ejia-hub] [--share-group ejia-hub]
+      For a hub scaled out on the district's Mosquitto (docs/SCALING.md): DIR/dynamic-security.json
+      (each station not revoked, with its bundle secret hashed, its client id and its topics;
+      the hub account on every station topic), DIR/hub.password (kept across runs) and
+      DIR/mosquitto-ejia.conf.
   ejia-config validate FILE
       Checks a station config (of any format version) or a hub registry and explains every
       problem: the field, what is wrong, and what is allowed there.
@@ -150,8 +156,9 @@ try {
   else if (command === 'ca') await runCa(rest, usage)
   else if (command === 'revoke') runRevoke(rest, usage, fail)
   else if (command === 'sheet') await runSheet(rest, usage)
+  else if (command === 'broker-acl') runBrokerAcl(rest, usage)
   else fail(USAGE)
 } catch (err) {
-  if (err instanceof ConfigError || err instanceof PkiError) fail(err.message)
+  if (err instanceof ConfigError || err instanceof PkiError || err instanceof RangeError) fail(err.message)
   throw err
 }

@@ -1,3 +1,4 @@
+import type { Registry } from '@ejia/firmware-config'
 import type { Event, Heartbeat, Tier } from '@ejia/protocol'
 
 /** An event as the hub stores it: the kiosk's envelope plus when the hub received it. */
@@ -109,3 +110,18 @@ export interface Storage {
 export const MAX_REJECTS = 10_000
 
 export const eventKey = (stationId: string, eventId: string): string => `${stationId}/${eventId}`
+
+/** The registry file's district, towns and stations into storage, as every hub process does at start. */
+export function syncRegistry(storage: Storage, registry: Registry): Promise<void> {
+  return storage.syncRegistry(
+    registry.district,
+    registry.towns,
+    registry.stations.map((s) => ({
+      id: s.id,
+      name: s.name,
+      tier: s.tier,
+      townCode: s.townCode,
+      contact: s.contact ?? null,
+    })),
+  )
+}

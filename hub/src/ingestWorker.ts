@@ -1,0 +1,123 @@
+import { hostname } from 'node:os'
+import type { Registry } from '@ejia/firmware-config'
+import { allStationsFilter } from '@ejia/protocol'
+import Fastify from 'fastify'
+import type { Logger } from 'pino'
+import { ExternalBus } from './broker/externalBus.js'
+import { HubMetrics } from './http/metrics.js'
+import { Counters } from './ingest/counters.js'
+import { EventIngest } from './ingest/eventIngest.js'
+import { GroupCommitter } from './ingest/groupCommitter.js'
+import { IngestBooks } from './ingest/ingestBooks.js'
+import { PgStorage } from './storage/postgres/pgStorage.js'
+import { SqliteStorage } from './storage/sqlite/sqliteStorage.js'
+import { type Storage, syncRegistry } from './storage/storage.js'
+import { HUB_VERSION } from './version.js'
+
+export interface IngestWorkerOptions {
+  registry: Registry
+  /** postgres://… for PostgreSQL (several workers share it), or a SQLite file (one worker). */
+  store: string
+  /** The district's broker; the worker logs in as the hub (docs/SCALING.md, "Broker ACLs"). */
+  mqttUrl: string
+  mqttUsername?: string
+  mqttPassword?: string
+  /** The shared-subscription group; every worker of one hub uses the same (default `ejia-hub`). */
+  shareGroup?: string
+  /** MQTT client id; unique per worker (default `ejia-ingest-<host>-<pid>`). */
+  clientId?: string
+  /** GET /health and GET /metrics of this worker; absent: no HTTP. */
+  http?: { host: string; port: number }
+  log: Logger
+  now?: () => number
+}
+
+export interface IngestWorkerHandle {
+  httpPort: number | null
+  stop(): Promise<void>
+}
+
+/** A `store` value names PostgreSQL when it is a postgres:// or postgresql:// URL. */
+export const isPostgresUrl = (store: string): boolean => /^postgres(ql)?:\/\//.test(store)
+
+/**
+ * A stateless hub ingest worker (docs/SCALING.md): it takes the kiosks' `events` from a
+ * shared subscription on the district's broker, commits them to the ledger and publishes
+ * each station's ack, exactly as the hub does with its embedded broker (EventIngest,
+ * GroupCommitter), and nothing else. Any number run side by side on one PostgreSQL ledger;
+ * one killed loses nothing, since a kiosk forgets an event only when an ack names it.
+ */
+export async function startIngestWorker(opts: IngestWorkerOptions): Promise<IngestWorkerHandle> {
+  const { log } = opts
+  const now = opts.now ?? Date.now
+  const storage: Storage & { db: { onTransaction: ((s: number, ok: boolean) => void) | undefined } } =
+    isPostgresUrl(opts.store) ? await PgStorage.open(opts.store) : await SqliteStorage.open(opts.store)
+  await syncRegistry(storage, opts.registry)
+  const metrics = new HubMetrics(HUB_VERSION)
+  storage.db.onTransaction = (seconds, ok) => metrics.observeTransaction(seconds, ok)
+  const counters = new Counters()
+  const books = new IngestBooks({ storage, counters, log })
+  const committer = new GroupCommitter(storage, {
+    maxCommitEvents: 5000,
+    maxQueuedEvents: 200_000,
+    onCommit: (events, seconds, ok) => metrics.observeCommit(events, seconds, ok),
+  })
+  const bus = await ExternalBus.connect({
+    url: opts.mqttUrl,
+    clientId: opts.clientId ?? `ejia-ingest-${hostname()}-${process.pid}`,
+    shareGroup: opts.shareGroup ?? 'ejia-hub',
+    log: log.child({ name: 'hub:bus' }),
+    ...(opts.mqttUsername === undefined ? {} : { username: opts.mqttUsername }),
+    ...(opts.mqttPassword === undefined ? {} : { password: opts.mqttPassword }),
+  })
+  const ingest = new EventIngest({
+    bus,
+    committer,
+    counters,
+    log: log.child({ name: 'hub:ingest' }),
+    now,
+    onRejects: books.onRejects,
+    // clock skew and last-seen are the fleet's, in the hub that serves the API
+    onEventsSeen: () => undefined,
+  })
+  await bus.subscribe(allStationsFilter('events'), (t, p) => ingest.handle(t, p), { shared: true })
+
+  const http = opts.http ? Fastify({ logger: false }) : undefined
+  if (http) {
+    http.get('/health', async (_req, reply) => {
+      const ok = bus.connected()
+      return reply.code(ok ? 200 : 503).send({
+        role: 'ingest',
+        version: HUB_VERSION,
+        brokerConnected: ok,
+        queuedEvents: committer.depth(),
+        ...committer.commitStats(),
+      })
+    })
+    http.get('/metrics', async (_req, reply) => {
+      const text = await metrics.scrape({
+        counters: () => counters.totals(() => storage.counters()),
+        stations: () => [],
+        brokerClients: () => 0,
+        queuedEvents: () => committer.depth(),
+        openAlarms: async () => [],
+      })
+      return reply.type('text/plain; version=0.0.4').send(text)
+    })
+    await http.listen({ host: opts.http?.host, port: opts.http?.port })
+  }
+  const address = http?.server.address()
+  const httpPort = typeof address === 'object' && address ? address.port : null
+  log.info({ store: isPostgresUrl(opts.store) ? 'postgres' : 'sqlite', httpPort }, 'ingest worker started')
+
+  return {
+    httpPort,
+    async stop() {
+      await http?.close()
+      await bus.close()
+      await committer.flush()
+      await books.stop()
+      await storage.close()
+    },
+  }
+}
