@@ -153,7 +153,7 @@ describe('provisioning with a district CA, kiosks over mutual TLS, revocation', 
     const startKiosk = async (id: string) => {
       const cfg = config(id)
       cfg.hub.mqttUrl = mqtts
-      cfg.dataDir = join(hubData, '..', `kiosk-${id}`)
+      cfg.dataDir = mkdtempSync(join(tmpdir(), `ejia-e2e-kiosk-${id}-`))
       cfg.localApi.port = 0
       cfg.face.enabled = false
       cfg.uplink.heartbeatIntervalS = 1
