@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest'
-import { tempDatabase } from '../../../../test/helpers/postgres.js'
+import { tempDatabase } from '../../../../bench/lib/postgres.js'
 import { storageContract } from '../storage.contract.js'
 import { PgStorage } from './pgStorage.js'
 
