@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
-import { connect } from 'node:net'
 import { tmpdir, userInfo } from 'node:os'
 import { join } from 'node:path'
 import type { DynsecConfig } from '@ejia/firmware-config'
-import { freePort } from './net.js'
+import { accepts, freePort } from './net.js'
 
 export const MOSQUITTO = '/usr/sbin/mosquitto'
 export const DYNSEC_PLUGIN = '/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so'
@@ -65,15 +64,4 @@ export async function startMosquitto(opts: { dynsec?: DynsecConfig } = {}): Prom
       await exited
     },
   }
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect(port, '127.0.0.1')
-    s.once('connect', () => {
-      s.destroy()
-      resolve(true)
-    })
-    s.once('error', () => resolve(false))
-  })
 }

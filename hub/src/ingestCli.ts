@@ -7,10 +7,15 @@ import { type IngestWorkerOptions, isPostgresUrl, startIngestWorker } from './in
 const USAGE = `usage: ejia-hub --broker external --mqtt-url URL --store URL|FILE --registry FILE
                [--mqtt-username NAME --mqtt-password-file FILE] [--share-group NAME]
                [--client-id ID] [--http-host ADDR --http-port N]
-  An ingest worker of a hub scaled out (docs/SCALING.md): it takes the kiosks' events from
-  the district's MQTT 5 broker (EMQX, Mosquitto) on the shared subscription
-  $share/<group>/ejia/v1/+/events, commits them to the ledger and acks them. Run several
-  with the same --store and --share-group (default ejia-hub).
+       ejia-hub --broker cluster --redis-url URL --store URL --registry FILE
+               [--host ADDR] [--mqtt-port N] [--http-host ADDR --http-port N]
+  An ingest worker of a hub scaled out (docs/SCALING.md). external: it takes the kiosks'
+  events from the district's MQTT 5 broker (EMQX, Mosquitto) on the shared subscription
+  $share/<group>/ejia/v1/+/events. Run several with the same --store and --share-group
+  (default ejia-hub). cluster: it is itself a node of an aedes cluster on Redis
+  (mqemitter-redis, aedes-persistence-redis), taking kiosks on --mqtt-port (default 1883)
+  with the registry's logins and ACLs, and ingests what its own kiosks publish.
+  Either way it commits the events to the ledger and acks them.
   --store postgres://user@host/db (the workers share it) or a SQLite file (one worker only).
   --mqtt-password-file, or $EJIA_MQTT_PASSWORD: the hub's broker password (ejia-config broker-acl).
   --http-port serves GET /health (503 while the broker is unreachable) and GET /metrics.
@@ -28,9 +33,14 @@ const { values } = parseArgs({
     'client-id': { type: 'string' },
     'http-host': { type: 'string', default: '127.0.0.1' },
     'http-port': { type: 'string' },
+    'redis-url': { type: 'string' },
+    host: { type: 'string', default: '0.0.0.0' },
+    'mqtt-port': { type: 'string', default: '1883' },
   },
 })
-if (values.broker !== 'external' || !values['mqtt-url'] || !values.store || !values.registry) {
+const external = values.broker === 'external' && values['mqtt-url'] !== undefined
+const cluster = values.broker === 'cluster' && values['redis-url'] !== undefined
+if (!(external || cluster) || !values.store || !values.registry) {
   console.error(USAGE)
   process.exit(2)
 }
@@ -45,14 +55,25 @@ try {
     throw new RangeError(`--share-group ${values['share-group']}: letters, digits, _ . - only`)
   if (!isPostgresUrl(values.store) && values.store.includes('://'))
     throw new RangeError(`--store ${values.store}: a postgres:// URL or a SQLite file path`)
+  const broker: IngestWorkerOptions['broker'] = cluster
+    ? {
+        kind: 'cluster',
+        redisUrl: values['redis-url'] as string,
+        host: values.host,
+        port: parsePort('mqtt-port', values['mqtt-port']),
+      }
+    : {
+        kind: 'external',
+        url: values['mqtt-url'] as string,
+        shareGroup: values['share-group'],
+        ...(values['mqtt-username'] ? { username: values['mqtt-username'] } : {}),
+        ...(password ? { password } : {}),
+        ...(values['client-id'] ? { clientId: values['client-id'] } : {}),
+      }
   opts = {
     registry: loadRegistry(values.registry),
     store: values.store,
-    mqttUrl: values['mqtt-url'],
-    shareGroup: values['share-group'],
-    ...(values['mqtt-username'] ? { mqttUsername: values['mqtt-username'] } : {}),
-    ...(password ? { mqttPassword: password } : {}),
-    ...(values['client-id'] ? { clientId: values['client-id'] } : {}),
+    broker,
     ...(values['http-port'] !== undefined
       ? { http: { host: values['http-host'], port: parsePort('http-port', values['http-port']) } }
       : {}),
@@ -68,6 +89,6 @@ const worker = await startIngestWorker({ ...opts, log }).catch((err: unknown) =>
   console.error(`ejia-hub (ingest) could not start: ${(err as Error).message}`)
   process.exit(1)
 })
-console.log(JSON.stringify({ role: 'ingest', httpPort: worker.httpPort }))
+console.log(JSON.stringify({ role: 'ingest', httpPort: worker.httpPort, mqttPort: worker.mqttPort }))
 
 stopOnSignals(() => worker.stop(), log)

@@ -3,7 +3,11 @@ import type { Registry } from '@ejia/firmware-config'
 import { allStationsFilter } from '@ejia/protocol'
 import Fastify from 'fastify'
 import type { Logger } from 'pino'
+import { aedesCluster } from './broker/aedesCluster.js'
+import type { MessageBus } from './broker/bus.js'
+import { createEmbeddedBroker } from './broker/embeddedBroker.js'
 import { ExternalBus } from './broker/externalBus.js'
+import { StationAuth } from './broker/stationAuth.js'
 import { HubMetrics } from './http/metrics.js'
 import { Counters } from './ingest/counters.js'
 import { EventIngest } from './ingest/eventIngest.js'
@@ -14,18 +18,33 @@ import { SqliteStorage } from './storage/sqlite/sqliteStorage.js'
 import { type Storage, syncRegistry } from './storage/storage.js'
 import { HUB_VERSION } from './version.js'
 
+/** Where the worker's kiosks are: on the district's broker, or on this worker itself as an aedes cluster node. */
+export type WorkerBroker =
+  | {
+      kind: 'external'
+      /** The district's broker; the worker logs in as the hub (docs/SCALING.md, "Broker ACLs"). */
+      url: string
+      username?: string
+      password?: string
+      /** The shared-subscription group; every worker of one hub uses the same (default `ejia-hub`). */
+      shareGroup?: string
+      /** MQTT client id; unique per worker (default `ejia-ingest-<host>-<pid>`). */
+      clientId?: string
+    }
+  | {
+      kind: 'cluster'
+      /** The Redis the aedes nodes share (docs/SCALING.md, "An aedes cluster"). */
+      redisUrl: string
+      /** Where this node takes kiosks; station logins and ACLs from the registry, as the hub's. */
+      host: string
+      port: number
+    }
+
 export interface IngestWorkerOptions {
   registry: Registry
   /** postgres://… for PostgreSQL (several workers share it), or a SQLite file (one worker). */
   store: string
-  /** The district's broker; the worker logs in as the hub (docs/SCALING.md, "Broker ACLs"). */
-  mqttUrl: string
-  mqttUsername?: string
-  mqttPassword?: string
-  /** The shared-subscription group; every worker of one hub uses the same (default `ejia-hub`). */
-  shareGroup?: string
-  /** MQTT client id; unique per worker (default `ejia-ingest-<host>-<pid>`). */
-  clientId?: string
+  broker: WorkerBroker
   /** GET /health and GET /metrics of this worker; absent: no HTTP. */
   http?: { host: string; port: number }
   log: Logger
@@ -34,6 +53,8 @@ export interface IngestWorkerOptions {
 
 export interface IngestWorkerHandle {
   httpPort: number | null
+  /** The port a cluster node takes kiosks on; null on an external broker. */
+  mqttPort: number | null
   stop(): Promise<void>
 }
 
@@ -42,8 +63,8 @@ export const isPostgresUrl = (store: string): boolean => /^postgres(ql)?:\/\//.t
 
 /**
  * A stateless hub ingest worker (docs/SCALING.md): it takes the kiosks' `events` from a
- * shared subscription on the district's broker, commits them to the ledger and publishes
- * each station's ack, exactly as the hub does with its embedded broker (EventIngest,
+ * shared subscription on the district's broker, or from the kiosks connected to it as a
+ * node of an aedes cluster, commits them to the ledger and publishes each station's ack, exactly as the hub does with its embedded broker (EventIngest,
  * GroupCommitter), and nothing else. Any number run side by side on one PostgreSQL ledger;
  * one killed loses nothing, since a kiosk forgets an event only when an ack names it.
  */
@@ -62,14 +83,8 @@ export async function startIngestWorker(opts: IngestWorkerOptions): Promise<Inge
     maxQueuedEvents: 200_000,
     onCommit: (events, seconds, ok) => metrics.observeCommit(events, seconds, ok),
   })
-  const bus = await ExternalBus.connect({
-    url: opts.mqttUrl,
-    clientId: opts.clientId ?? `ejia-ingest-${hostname()}-${process.pid}`,
-    shareGroup: opts.shareGroup ?? 'ejia-hub',
-    log: log.child({ name: 'hub:bus' }),
-    ...(opts.mqttUsername === undefined ? {} : { username: opts.mqttUsername }),
-    ...(opts.mqttPassword === undefined ? {} : { password: opts.mqttPassword }),
-  })
+  const node = await connectBroker(opts.broker, { registry: opts.registry, counters, log, now })
+  const { bus } = node
   const ingest = new EventIngest({
     bus,
     committer,
@@ -81,11 +96,12 @@ export async function startIngestWorker(opts: IngestWorkerOptions): Promise<Inge
     onEventsSeen: () => undefined,
   })
   await bus.subscribe(allStationsFilter('events'), (t, p) => ingest.handle(t, p), { shared: true })
+  const mqttPort = await node.listen()
 
   const http = opts.http ? Fastify({ logger: false }) : undefined
   if (http) {
     http.get('/health', async (_req, reply) => {
-      const ok = bus.connected()
+      const ok = node.connected()
       return reply.code(ok ? 200 : 503).send({
         role: 'ingest',
         version: HUB_VERSION,
@@ -98,7 +114,7 @@ export async function startIngestWorker(opts: IngestWorkerOptions): Promise<Inge
       const text = await metrics.scrape({
         counters: () => counters.totals(() => storage.counters()),
         stations: () => [],
-        brokerClients: () => 0,
+        brokerClients: () => node.clients(),
         queuedEvents: () => committer.depth(),
         openAlarms: async () => [],
       })
@@ -108,16 +124,70 @@ export async function startIngestWorker(opts: IngestWorkerOptions): Promise<Inge
   }
   const address = http?.server.address()
   const httpPort = typeof address === 'object' && address ? address.port : null
-  log.info({ store: isPostgresUrl(opts.store) ? 'postgres' : 'sqlite', httpPort }, 'ingest worker started')
+  log.info(
+    {
+      store: isPostgresUrl(opts.store) ? 'postgres' : 'sqlite',
+      broker: opts.broker.kind,
+      httpPort,
+      mqttPort,
+    },
+    'ingest worker started',
+  )
 
   return {
     httpPort,
+    mqttPort,
     async stop() {
       await http?.close()
-      await bus.close()
+      await node.close()
       await committer.flush()
       await books.stop()
       await storage.close()
     },
+  }
+}
+
+interface BrokerNode {
+  bus: MessageBus
+  /** Starts taking kiosks, once the worker's own subscriptions are in place; the port, or null. */
+  listen(): Promise<number | null>
+  connected(): boolean
+  clients(): number
+  close(): Promise<void>
+}
+
+async function connectBroker(
+  broker: WorkerBroker,
+  deps: { registry: Registry; counters: Counters; log: Logger; now: () => number },
+): Promise<BrokerNode> {
+  if (broker.kind === 'external') {
+    const bus = await ExternalBus.connect({
+      url: broker.url,
+      clientId: broker.clientId ?? `ejia-ingest-${hostname()}-${process.pid}`,
+      shareGroup: broker.shareGroup ?? 'ejia-hub',
+      log: deps.log.child({ name: 'hub:bus' }),
+      ...(broker.username === undefined ? {} : { username: broker.username }),
+      ...(broker.password === undefined ? {} : { password: broker.password }),
+    })
+    return {
+      bus,
+      listen: async () => null,
+      connected: () => bus.connected(),
+      clients: () => 0,
+      close: () => bus.close(),
+    }
+  }
+  const node = await createEmbeddedBroker({
+    auth: new StationAuth(deps.registry, { now: deps.now }),
+    counters: deps.counters,
+    log: deps.log.child({ name: 'hub:broker' }),
+    cluster: aedesCluster(broker.redisUrl),
+  })
+  return {
+    bus: node.bus,
+    listen: () => node.listen(broker.host, broker.port),
+    connected: () => true,
+    clients: () => node.connectedClients(),
+    close: () => node.close(),
   }
 }

@@ -39,10 +39,13 @@ describe('ingest workers on an external broker and PostgreSQL', () => {
         await startIngestWorker({
           registry: district.registry,
           store: db.url,
-          mqttUrl: broker.url,
-          mqttUsername: hub.username,
-          mqttPassword: hub.password,
-          clientId: `ejia-ingest-test-${name}`,
+          broker: {
+            kind: 'external',
+            url: broker.url,
+            username: hub.username,
+            password: hub.password,
+            clientId: `ejia-ingest-test-${name}`,
+          },
           http: { host: '127.0.0.1', port: 0 },
           log,
         }),

@@ -4,8 +4,9 @@
  */
 export interface MessageBus {
   /**
-   * `shared`: on an external broker, one member of the hub's share group gets each message
-   * (externalBus.ts); the embedded broker has one hub, which gets them all.
+   * `shared`: each message to one hub process only. On an external broker, one member of
+   * the hub's share group (externalBus.ts); on an aedes cluster, the node the publisher is
+   * connected to (embeddedBroker.ts); a lone embedded broker has one hub, which gets them all.
    */
   subscribe(
     filter: string,
@@ -13,4 +14,15 @@ export interface MessageBus {
     opts?: { shared?: boolean },
   ): Promise<void>
   publish(topic: string, payload: Buffer, opts: { qos: 0 | 1; retain: boolean }): Promise<void>
+}
+
+/** Whether an MQTT topic filter (`+` one level, `#` the rest) matches a topic. */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/')
+  const t = topic.split('/')
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true
+    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false
+  }
+  return f.length === t.length
 }

@@ -3,7 +3,8 @@ import { createServer as createTlsServer, type TLSSocket } from 'node:tls'
 import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes'
 import type { Logger } from 'pino'
 import type { Counters } from '../ingest/counters.js'
-import type { MessageBus } from './bus.js'
+import type { AedesClusterParts } from './aedesCluster.js'
+import { type MessageBus, topicMatches } from './bus.js'
 import type { LoginDenial } from './deniedLogins.js'
 import { type PeerCertificate, type StationAuth, stationClientId } from './stationAuth.js'
 
@@ -42,11 +43,14 @@ export async function createEmbeddedBroker(opts: {
   log: Logger
   /** A refused login that names a registered station (by username or client id). */
   onLoginDenied?: (denial: LoginDenial) => void
+  /** One node of an aedes cluster on Redis (aedesCluster.ts); absent: a broker on its own. */
+  cluster?: AedesClusterParts
 }): Promise<EmbeddedBroker> {
   const { auth, counters, log } = opts
   const stationOf = new WeakMap<Client, string>()
 
   const broker = await Aedes.createBroker({
+    ...(opts.cluster ? { mq: opts.cluster.mq, persistence: opts.cluster.persistence } : {}),
     connectTimeout: 10_000,
     authenticate(client, username, password, done) {
       const result = auth.authenticate(client.id, username, password, peerCertificate(client))
@@ -110,8 +114,16 @@ export async function createEmbeddedBroker(opts: {
     })
 
   const bus: MessageBus = {
-    subscribe: (filter, handler) =>
-      new Promise((resolve) => {
+    subscribe: (filter, handler, { shared = false } = {}) => {
+      // on a cluster every node hears every message; a shared one is this node's when one of
+      // its own clients published it (aedes emits `publish` with the client only for those)
+      if (shared && opts.cluster) {
+        broker.on('publish', (packet, client) => {
+          if (client && topicMatches(filter, packet.topic)) handler(packet.topic, packet.payload as Buffer)
+        })
+        return Promise.resolve()
+      }
+      return new Promise((resolve) => {
         broker.subscribe(
           filter,
           (packet, cb) => {
@@ -123,7 +135,8 @@ export async function createEmbeddedBroker(opts: {
           },
           resolve,
         )
-      }),
+      })
+    },
     publish: (topic, payload, { qos, retain }) =>
       new Promise((resolve, reject) => {
         const packet = { cmd: 'publish', topic, payload, qos, retain, dup: false } as PublishPacket

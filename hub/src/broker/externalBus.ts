@@ -1,6 +1,6 @@
 import mqtt, { type MqttClient } from 'mqtt'
 import type { Logger } from 'pino'
-import type { MessageBus } from './bus.js'
+import { type MessageBus, topicMatches } from './bus.js'
 
 export interface ExternalBusOptions {
   /** mqtt://host:port or mqtts://host:port of the district's broker (EMQX, Mosquitto). */
@@ -16,17 +16,6 @@ export interface ExternalBusOptions {
   log: Logger
   /** TLS for mqtts: the CA that signed the broker's certificate, and the worker's own. */
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer }
-}
-
-/** Whether an MQTT topic filter (`+` one level, `#` the rest) matches a topic. */
-export function topicMatches(filter: string, topic: string): boolean {
-  const f = filter.split('/')
-  const t = topic.split('/')
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true
-    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false
-  }
-  return f.length === t.length
 }
 
 /**

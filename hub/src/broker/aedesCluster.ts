@@ -1,0 +1,46 @@
+import { Readable } from 'node:stream'
+import AsyncRedisPersistence from 'aedes-persistence-redis/asyncPersistence.js'
+import mqemitterRedis from 'mqemitter-redis'
+
+/** What an aedes broker takes to be one node of a cluster: its emitter and its persistence. */
+export interface AedesClusterParts {
+  mq: unknown
+  persistence: unknown
+}
+
+/**
+ * The maintained Redis backends of aedes (docs/SCALING.md, "An aedes cluster"): with
+ * mqemitter-redis a message published on one node reaches subscribers on every node, and
+ * aedes-persistence-redis keeps retained messages, subscriptions and sessions in Redis, so a
+ * kiosk may connect to any node. `redis://[:password@]host:port[/db]`.
+ */
+export function aedesCluster(redisUrl: string): AedesClusterParts {
+  const url = new URL(redisUrl)
+  if (url.protocol !== 'redis:') throw new RangeError(`${redisUrl}: a redis:// URL`)
+  const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0
+  if (!Number.isInteger(db) || db < 0) throw new RangeError(`${redisUrl}: the database is a number`)
+  const conn = {
+    host: url.hostname,
+    port: Number(url.port || 6379),
+    db,
+    ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+  }
+  return {
+    mq: mqemitterRedis({ connectionString: redisUrl }),
+    persistence: asStreams(new AsyncRedisPersistence(conn)),
+  }
+}
+
+/**
+ * aedes 1.2 pipes what these return (`stream.pipe`); aedes-persistence-redis 12 returns
+ * async iterables from them, as aedes-persistence's own memory store wraps in
+ * `Readable.from` and the Redis one does not. Wrapped here, on the instance, until they agree.
+ */
+function asStreams(persistence: unknown): unknown {
+  const p = persistence as Record<string, (...args: unknown[]) => AsyncIterable<unknown>>
+  for (const name of ['createRetainedStreamCombi', 'createRetainedStream', 'outgoingStream']) {
+    const original = p[name]?.bind(p)
+    if (original) p[name] = (...args: unknown[]) => Readable.from(original(...args)) as AsyncIterable<unknown>
+  }
+  return persistence
+}

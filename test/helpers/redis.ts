@@ -1,0 +1,2 @@
+// one implementation, shared with the benchmarks
+export * from '../../bench/lib/redis.js'
