@@ -109,7 +109,7 @@ describe('ingest workers as an aedes cluster on Redis', () => {
       })
     await expect(login('not-the-secret')).rejects.toThrow(/Bad username or password|Not authorized/)
     const client = await login(a?.hub.password ?? '')
-    const closed = new Promise((r) => client.once('close', r))
+    const closed = new Promise<void>((r) => client.once('close', () => r()))
     // MQTT 3.1.1 has no negative PUBACK: the node closes the connection
     client.publish(stationTopic(b?.station.id ?? '', 'events'), 'forged', { qos: 1 })
     await closed
