@@ -1,3 +1,4 @@
+/// <reference path="../types/aedes-persistence-redis.d.ts" />
 import { Readable } from 'node:stream'
 import AsyncRedisPersistence from 'aedes-persistence-redis/asyncPersistence.js'
 import mqemitterRedis from 'mqemitter-redis'
