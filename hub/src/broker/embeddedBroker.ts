@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import { createServer, type Server } from 'node:net'
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls'
 import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes'
@@ -6,6 +7,7 @@ import type { Counters } from '../ingest/counters.js'
 import type { AedesClusterParts } from './aedesCluster.js'
 import { type MessageBus, topicMatches } from './bus.js'
 import type { LoginDenial } from './deniedLogins.js'
+import { withRetainedIndex } from './retainedIndex.js'
 import { type PeerCertificate, type StationAuth, stationClientId } from './stationAuth.js'
 
 /** The hub's side of mutual TLS (docs/OPERATIONS.md, "Provisioning with a district CA"). */
@@ -27,6 +29,12 @@ export interface EmbeddedBroker {
   connectedClients(): number
   close(): Promise<void>
 }
+
+// a CommonJS module whose types declare an ES default export: taken as it runs
+const memoryPersistence = createRequire(import.meta.url)('aedes-persistence') as () => unknown
+
+/** Connections waiting to be accepted, as the kernel allows (net.core.somaxconn, 4096 on Debian 12). */
+const LISTEN_BACKLOG = 4096
 
 // MQTT 3.1.1 CONNACK return codes [MQTT-3.2.2.3]
 const IDENTIFIER_REJECTED = 2
@@ -50,7 +58,10 @@ export async function createEmbeddedBroker(opts: {
   const stationOf = new WeakMap<Client, string>()
 
   const broker = await Aedes.createBroker({
-    ...(opts.cluster ? { mq: opts.cluster.mq, persistence: opts.cluster.persistence } : {}),
+    // on its own, aedes' memory store, with retained messages indexed by topic (retainedIndex.ts)
+    ...(opts.cluster
+      ? { mq: opts.cluster.mq, persistence: opts.cluster.persistence }
+      : { persistence: withRetainedIndex(memoryPersistence()) }),
     connectTimeout: 10_000,
     authenticate(client, username, password, done) {
       const result = auth.authenticate(client.id, username, password, peerCertificate(client))
@@ -107,7 +118,9 @@ export async function createEmbeddedBroker(opts: {
   const listenOn = (srv: Server, host: string, port: number) =>
     new Promise<number>((resolve, reject) => {
       srv.once('error', reject)
-      srv.listen(port, host, () => {
+      // a district reconnecting at once overflows Node's default backlog of 511 (bench/reconnectStorm.ts);
+      // the kernel caps it at net.core.somaxconn
+      srv.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
         const address = srv.address()
         resolve(typeof address === 'object' && address ? address.port : port)
       })
