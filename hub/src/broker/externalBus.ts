@@ -51,7 +51,14 @@ export class ExternalBus implements MessageBus {
       ...(opts.tls ?? {}),
     })
     client.on('reconnect', () => log.warn({ url: opts.url }, 'broker connection lost; reconnecting'))
-    client.on('connect', () => log.info({ url: opts.url }, 'connected to the broker'))
+    // Nagle's algorithm holding back the worker's small PUBACKs throttles Mosquitto, whose
+    // in-flight window per client is 20 messages (bench/broker.ts: half the rate)
+    const noDelay = () => (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true)
+    noDelay()
+    client.on('connect', () => {
+      noDelay()
+      log.info({ url: opts.url }, 'connected to the broker')
+    })
     client.on('error', (err) => log.warn({ err }, 'broker connection error'))
     return new ExternalBus(client, opts)
   }
