@@ -15,7 +15,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { mosquittoDynsec, readExistingSecrets } from '@ejia/firmware-config'
+import { MOSQUITTO_EJIA_SETTINGS, mosquittoDynsec, readExistingSecrets } from '@ejia/firmware-config'
 import { type LedgerEvent, PgStorage, SqliteStorage, type Storage, syncRegistry } from '@ejia/hub'
 import { v7 as uuidv7 } from 'uuid'
 import { type BenchDistrict, benchDistrict } from './lib/district.js'
@@ -74,6 +74,7 @@ async function embeddedSqlite(d: BenchDistrict) {
 async function mosquittoPostgres(d: BenchDistrict) {
   const account = { username: 'ejia-hub', password: 'bench-hub-password-0123456789abcdef' }
   const broker = await startMosquitto({
+    settings: MOSQUITTO_EJIA_SETTINGS,
     dynsec: mosquittoDynsec(d.registry, readExistingSecrets(d.dir), account),
   })
   const db = await tempDatabase()

@@ -17,9 +17,12 @@ export interface TestMosquitto {
 
 /**
  * A Mosquitto of the test's own on an ephemeral port (the machine's own, on 1883, is left
- * alone): anonymous, or with the dynamic-security plugin reading `dynsec`.
+ * alone): anonymous, or with the dynamic-security plugin reading `dynsec`; `settings` are
+ * more mosquitto.conf lines (MOSQUITTO_EJIA_SETTINGS, as `ejia-config broker-acl` writes them).
  */
-export async function startMosquitto(opts: { dynsec?: DynsecConfig } = {}): Promise<TestMosquitto> {
+export async function startMosquitto(
+  opts: { dynsec?: DynsecConfig; settings?: readonly string[] } = {},
+): Promise<TestMosquitto> {
   const dir = mkdtempSync(join(tmpdir(), 'ejia-mosquitto-'))
   const port = await freePort()
   const lines = [
@@ -39,6 +42,7 @@ export async function startMosquitto(opts: { dynsec?: DynsecConfig } = {}): Prom
       `plugin_opt_config_file ${join(dir, 'dynamic-security.json')}`,
     )
   } else lines.push('allow_anonymous true')
+  lines.push(...(opts.settings ?? []))
   writeFileSync(join(dir, 'mosquitto.conf'), `${lines.join('\n')}\n`)
   const child: ChildProcess = spawn(MOSQUITTO, ['-c', join(dir, 'mosquitto.conf')], {
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,7 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type HubAccount, mosquittoDynsec, readExistingSecrets } from '@ejia/firmware-config'
+import {
+  type HubAccount,
+  MOSQUITTO_EJIA_SETTINGS,
+  mosquittoDynsec,
+  readExistingSecrets,
+} from '@ejia/firmware-config'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../helpers/district.js'
@@ -37,6 +42,7 @@ describe('a hub scaled out on Mosquitto and PostgreSQL', () => {
     const passwordFile = join(mkdtempSync(join(tmpdir(), 'ejia-scale-')), 'hub.password')
     writeFileSync(passwordFile, `${hub.password}\n`, { mode: 0o600 })
     broker = await startMosquitto({
+      settings: MOSQUITTO_EJIA_SETTINGS,
       dynsec: mosquittoDynsec(district.registry, readExistingSecrets(district.dir), hub),
     })
     db = await tempDatabase()

@@ -2,7 +2,12 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startEdge } from '@ejia/edge'
-import { type HubAccount, mosquittoDynsec, readExistingSecrets } from '@ejia/firmware-config'
+import {
+  type HubAccount,
+  MOSQUITTO_EJIA_SETTINGS,
+  mosquittoDynsec,
+  readExistingSecrets,
+} from '@ejia/firmware-config'
 import { type IngestWorkerHandle, PgStorage, startIngestWorker } from '@ejia/hub'
 import { stationTopic } from '@ejia/protocol'
 import mqtt from 'mqtt'
@@ -31,6 +36,7 @@ describe('ingest workers on an external broker and PostgreSQL', () => {
   const workers: IngestWorkerHandle[] = []
   beforeAll(async () => {
     broker = await startMosquitto({
+      settings: MOSQUITTO_EJIA_SETTINGS,
       dynsec: mosquittoDynsec(district.registry, readExistingSecrets(district.dir), hub),
     })
     db = await tempDatabase()

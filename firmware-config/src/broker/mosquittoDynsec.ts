@@ -42,6 +42,22 @@ export interface DynsecConfig {
 
 export const HUB_ROLE = 'ejia-hub'
 
+/**
+ * mosquitto.conf lines for a broker that carries a district (docs/SCALING.md). With
+ * Mosquitto's defaults a burst from thousands of kiosks at once overflows the ingest
+ * workers' queues (max_queued_messages 1000: QoS 1 messages dropped, sent again by the
+ * kiosks only after their ack timeout), and 20 messages in flight per worker with Nagle's
+ * algorithm on halve the rate (bench/broker.ts, bench/hubIngest.ts).
+ */
+export const MOSQUITTO_EJIA_SETTINGS = [
+  '# kiosks send batches of up to 256 KiB',
+  'max_packet_size 1048576',
+  '# a burst of every kiosk at once is queued for the workers, not dropped',
+  'max_queued_messages 1000000',
+  'max_inflight_messages 1000',
+  'set_tcp_nodelay true',
+] as const
+
 function hashed(password: string): { password: string; salt: string; iterations: number } {
   const salt = randomBytes(SALT_BYTES)
   const hash = pbkdf2Sync(password, salt, PBKDF2_ITERATIONS, 64, 'sha512')

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { mosquittoDynsec } from '../broker/mosquittoDynsec.js'
+import { MOSQUITTO_EJIA_SETTINGS, mosquittoDynsec } from '../broker/mosquittoDynsec.js'
 import { loadRegistry } from '../load.js'
 import { writeFileAtomic } from '../pki/caFiles.js'
 import { newStationSecret } from '../provision/provision.js'
@@ -53,8 +53,7 @@ export function runBrokerAcl(argv: string[], usage: () => never): void {
       'allow_anonymous false',
       'plugin /usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so',
       `plugin_opt_config_file /var/lib/mosquitto/${DYNSEC_FILE}`,
-      '# kiosks send batches of up to 256 KiB',
-      'max_packet_size 1048576',
+      ...MOSQUITTO_EJIA_SETTINGS,
       '',
     ].join('\n'),
     0o644,
