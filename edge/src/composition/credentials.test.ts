@@ -59,6 +59,11 @@ function setup(hubAccepts: (secret: string) => boolean, opts: { prev?: string } 
   }
 }
 
+/** Waits for what file writes bring about, however loaded the machine (a fixed sleep was not enough in CI). */
+async function eventually(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 10))
+}
+
 describe('the kiosk’s station secrets', () => {
   it('rotates: the new secret goes into the file, the old into .prev, then it logs in with the new one', async () => {
     const t = setup(() => true)
@@ -85,7 +90,7 @@ describe('the kiosk’s station secrets', () => {
   it('goes back to the old secret when it cannot log in within the bound (hub away)', async () => {
     const t = setup(() => false)
     const rotation = t.creds.rotate(NEW, t.restart)
-    await new Promise((r) => setTimeout(r, 20))
+    await eventually(() => t.restarts === 1) // the file written, the login's timer running
     expect(t.onDisk()).toEqual({ file: NEW, prev: OLD })
     t.clock.advance(60_000)
     await expect(rotation).rejects.toThrow(/within 60 s; back on the old one/)
@@ -100,7 +105,7 @@ describe('the kiosk’s station secrets', () => {
     const t = setup((s) => s === NEW, { prev: NEW })
     expect(t.creds.login()).toMatchObject({ password: OLD, alternatePassword: NEW })
     await t.restart()
-    await new Promise((r) => setTimeout(r, 20))
+    await eventually(() => t.switched === 1 && t.onDisk().file === NEW)
     expect(t.logins).toEqual([NEW])
     expect(t.onDisk()).toEqual({ file: NEW, prev: OLD })
     expect(t.switched).toBe(1)
