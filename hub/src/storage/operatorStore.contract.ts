@@ -255,9 +255,11 @@ export function operatorStoreContract(name: string, open: () => Promise<Operator
       expect(await ops.session('s5', T0 + 17 * MIN)).toBeUndefined()
       expect(await ops.tokenOperator('hash-1', T0 + 17 * MIN)).toBeUndefined()
       expect((await ops.tokens('li_na')).map((t) => [t.id, t.lastUsedAt])).toEqual([['tok1', null]])
-      // enabled again: the tokens work, the sessions stay ended
+      // enabled again: the tokens work, the sessions stay ended, even one made while disabled
+      // (a login that passed its password check as the admin disabled the account)
       expect(await ops.update('li_na', { disabled: false }, T0 + 18 * MIN)).toMatchObject({ disabled: false })
       expect(await alive('s4')).toBe(false)
+      expect(await ops.session('s5', T0 + 18 * MIN)).toBeUndefined()
       expect(await ops.tokenOperator('hash-1', T0 + 19 * MIN)).toMatchObject({
         username: 'li_na',
         disabled: false,

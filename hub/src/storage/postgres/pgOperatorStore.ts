@@ -130,9 +130,10 @@ export class PgOperatorStore implements OperatorStore {
           username,
         ],
       )
-      // whoever held a session under the old password, scope or before disabling holds none now
+      // whoever held a session under the old password or scope, or across a disable and an
+      // enable (one made while disabled included), holds none now
       const reach = next.tier !== r.tier || next.scope !== r.scope
-      if (change.passwordHash !== undefined || next.disabled || reach)
+      if (change.passwordHash !== undefined || next.disabled || next.disabled !== r.disabled || reach)
         await c.query('DELETE FROM sessions WHERE username = $1', [username])
       return toOperator(next)
     })

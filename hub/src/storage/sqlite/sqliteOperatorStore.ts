@@ -121,9 +121,10 @@ export class SqliteOperatorStore implements OperatorStore {
         at,
         username,
       )
-      // whoever held a session under the old password, scope or before disabling holds none now
+      // whoever held a session under the old password or scope, or across a disable and an
+      // enable (one made while disabled included), holds none now
       const reach = next.tier !== r.tier || next.scope !== r.scope
-      if (change.passwordHash !== undefined || next.disabled === 1 || reach)
+      if (change.passwordHash !== undefined || next.disabled === 1 || next.disabled !== r.disabled || reach)
         await db.run('DELETE FROM sessions WHERE username = ?', username)
       return toOperator(next)
     })
