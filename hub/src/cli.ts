@@ -21,8 +21,13 @@ const USAGE = `usage: ejia-hub --data DIR --registry FILE [--mqtt-port N] [--htt
   8883) that takes only kiosks with a certificate from that CA naming the station they log
   in as. --tls-only turns the plain MQTT listener off.
   Port 0 picks a free port. Prints the bound ports as one JSON line once listening.
-  --broker external runs an ingest worker on the district's broker instead
-  (ejia-hub --broker external, without other options, says how; docs/SCALING.md).`
+  --store postgres://user@host/db keeps the hub's data in PostgreSQL instead of DIR/hub.db
+  (photos and the lock stay in DIR; back it up with pg_dump, not --backup-dir).
+  --broker external --mqtt-url URL [--mqtt-username NAME --mqtt-password-file FILE]: the
+  district's MQTT 5 broker instead of the embedded one; the hub takes its share of events
+  with the ingest workers, and station logins and ACLs are the broker's (ejia-config
+  broker-acl). Without --data, --broker external or cluster starts an ingest worker
+  (ejia-hub --broker external alone says how; docs/SCALING.md).`
 
 const { values } = parseArgs({
   options: {
@@ -42,11 +47,14 @@ const { values } = parseArgs({
     'backup-dir': { type: 'string' },
     'backup-every': { type: 'string', default: '6h' },
     'backup-keep': { type: 'string', default: '28' },
-    // `--broker external` is an ingest worker: bin/ejia-hub.js runs ingestCli.ts for it
     broker: { type: 'string', default: 'embedded' },
+    'mqtt-url': { type: 'string' },
+    'mqtt-username': { type: 'string' },
+    'mqtt-password-file': { type: 'string' },
+    store: { type: 'string' },
   },
 })
-if (!values.data || !values.registry || values.broker !== 'embedded') {
+if (!values.data || !values.registry || !['embedded', 'external'].includes(values.broker)) {
   console.error(USAGE)
   process.exit(2)
 }
@@ -56,7 +64,22 @@ let mqttPort: number
 let httpPort: number
 let mqtts: HubOptions['mqtts']
 let backup: HubOptions['backup']
+let externalBroker: HubOptions['externalBroker']
 try {
+  if (values.broker === 'external') {
+    if (!values['mqtt-url']) throw new RangeError('--broker external needs --mqtt-url')
+    const password =
+      values['mqtt-password-file'] !== undefined
+        ? readFileSync(values['mqtt-password-file'], 'utf8').trim()
+        : process.env.EJIA_MQTT_PASSWORD
+    externalBroker = {
+      url: values['mqtt-url'],
+      ...(values['mqtt-username'] ? { username: values['mqtt-username'] } : {}),
+      ...(password ? { password } : {}),
+    }
+  }
+  if (values.store !== undefined && !/^postgres(ql)?:\/\//.test(values.store))
+    throw new RangeError(`--store ${values.store}: a postgres:// URL (without it, the hub keeps DIR/hub.db)`)
   mqttPort = parsePort('mqtt-port', values['mqtt-port'])
   httpPort = parsePort('http-port', values['http-port'])
   registry = loadRegistry(values.registry)
@@ -94,6 +117,8 @@ const hub = await startHub({
   httpPort,
   log,
   ...(backup ? { backup } : {}),
+  ...(externalBroker ? { externalBroker } : {}),
+  ...(values.store ? { store: values.store } : {}),
   ...(mqtts ? { mqtts, plainMqtt: !values['tls-only'] } : {}),
 }).catch((err: unknown) => {
   // e.g. a port already taken, or a ledger from a newer version: say so and stop

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadRegistry } from '@ejia/firmware-config'
 import { createLogger, parsePort, stopOnSignals } from '@ejia/platform'
-import { type IngestWorkerOptions, isPostgresUrl, startIngestWorker } from './ingestWorker.js'
+import { type IngestWorkerOptions, startIngestWorker } from './ingestWorker.js'
+import { isPostgresUrl } from './storage/hubStores.js'
 
 const USAGE = `usage: ejia-hub --broker external --mqtt-url URL --store URL|FILE --registry FILE
                [--mqtt-username NAME --mqtt-password-file FILE] [--share-group NAME]

@@ -13,6 +13,7 @@ import { Counters } from './ingest/counters.js'
 import { EventIngest } from './ingest/eventIngest.js'
 import { GroupCommitter } from './ingest/groupCommitter.js'
 import { IngestBooks } from './ingest/ingestBooks.js'
+import { isPostgresUrl } from './storage/hubStores.js'
 import { PgStorage } from './storage/postgres/pgStorage.js'
 import { SqliteStorage } from './storage/sqlite/sqliteStorage.js'
 import { type Storage, syncRegistry } from './storage/storage.js'
@@ -57,9 +58,6 @@ export interface IngestWorkerHandle {
   mqttPort: number | null
   stop(): Promise<void>
 }
-
-/** A `store` value names PostgreSQL when it is a postgres:// or postgresql:// URL. */
-export const isPostgresUrl = (store: string): boolean => /^postgres(ql)?:\/\//.test(store)
 
 /**
  * A stateless hub ingest worker (docs/SCALING.md): it takes the kiosks' `events` from a

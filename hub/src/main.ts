@@ -8,8 +8,10 @@ import { firstOperator } from './auth/firstOperator.js'
 import { BackupSchedule, type BackupScheduleOptions } from './backup/backupSchedule.js'
 import { backupHub } from './backup/hubBackup.js'
 import { removeHubLock, writeHubLock } from './backup/hubLock.js'
+import type { MessageBus } from './broker/bus.js'
 import { DeniedLogins } from './broker/deniedLogins.js'
 import { type BrokerTls, createEmbeddedBroker } from './broker/embeddedBroker.js'
+import { ExternalBus } from './broker/externalBus.js'
 import { StationAuth } from './broker/stationAuth.js'
 import { CredentialRotation } from './fleet/credentialRotation.js'
 import { Fleet } from './fleet/fleet.js'
@@ -27,13 +29,7 @@ import { IngestBooks } from './ingest/ingestBooks.js'
 import { DutyWatch, type DutyWatchOptions } from './stats/dutyWatch.js'
 import { WorkStats } from './stats/workStats.js'
 import { FilePhotoStore } from './storage/files/filePhotoStore.js'
-import { SqliteAlarmStore } from './storage/sqlite/sqliteAlarmStore.js'
-import { SqliteControlStore } from './storage/sqlite/sqliteControlStore.js'
-import { SqliteCredentialStore } from './storage/sqlite/sqliteCredentialStore.js'
-import { SqliteOperatorStore } from './storage/sqlite/sqliteOperatorStore.js'
-import { SqliteRevocationStore } from './storage/sqlite/sqliteRevocationStore.js'
-import { SqliteStorage } from './storage/sqlite/sqliteStorage.js'
-import { SqliteWorkStore } from './storage/sqlite/sqliteWorkStore.js'
+import { openHubStores } from './storage/hubStores.js'
 import { syncRegistry } from './storage/storage.js'
 import { HUB_VERSION } from './version.js'
 
@@ -68,6 +64,23 @@ export interface HubOptions {
   secureCookies?: boolean
   /** Online backups of hub.db and a photo mirror, on a schedule (docs/OPERATIONS.md, "Backup"). */
   backup?: BackupScheduleOptions
+  /**
+   * The hub's database: a postgres:// URL (a hub scaled out, docs/SCALING.md), or absent for
+   * `<dataDir>/hub.db`. Photos and the hub lock stay in dataDir either way.
+   */
+  store?: string
+  /**
+   * The district's MQTT broker instead of the embedded one (docs/SCALING.md): the hub logs in
+   * as a client, takes events on the workers' shared subscription and everything else on its
+   * own; station logins and ACLs are the broker's. Absent: the embedded aedes broker.
+   */
+  externalBroker?: {
+    url: string
+    username?: string
+    password?: string
+    shareGroup?: string
+    clientId?: string
+  }
 }
 
 export interface HubHandle {
@@ -90,11 +103,16 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
   mkdirSync(opts.dataDir, { recursive: true })
   // a restore refuses to replace hub.db under a running hub (ejia-backup restore)
   writeHubLock(opts.dataDir, now())
-  const storage = await SqliteStorage.open(join(opts.dataDir, LEDGER_FILE))
+  const stores = await openHubStores(opts.store ?? join(opts.dataDir, LEDGER_FILE), now)
+  const { storage } = stores
+  if (opts.backup && stores.kind === 'postgres')
+    throw new RangeError(
+      '--backup-dir backs up hub.db; a hub on PostgreSQL is backed up by the database (pg_dump, docs/SCALING.md)',
+    )
   await syncRegistry(storage, registry)
 
   const metrics = new HubMetrics(HUB_VERSION)
-  storage.db.onTransaction = (seconds, ok) => metrics.observeTransaction(seconds, ok)
+  stores.observeTransactions((seconds, ok) => metrics.observeTransaction(seconds, ok))
   const counters = new Counters()
   const books = new IngestBooks({ storage, counters, log })
   const onRejects = books.onRejects
@@ -130,12 +148,14 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
   })
   const fleetWatchOpts = { ...DEFAULT_FLEET_WATCH, ...opts.fleetWatch }
   const deniedLogins = new DeniedLogins({ windowMs: fleetWatchOpts.deniedLoginsWindowMs, now })
-  const broker = await createEmbeddedBroker({
-    auth: stationAuth,
-    counters,
-    log: log.child({ name: 'hub:broker' }),
-    onLoginDenied: (denial) => deniedLogins.record(denial),
-  })
+  const broker = opts.externalBroker
+    ? await externalBroker(opts.externalBroker, log)
+    : await createEmbeddedBroker({
+        auth: stationAuth,
+        counters,
+        log: log.child({ name: 'hub:broker' }),
+        onLoginDenied: (denial) => deniedLogins.record(denial),
+      })
   const ingest = new EventIngest({
     bus: broker.bus,
     committer,
@@ -145,14 +165,15 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
     onRejects,
     onEventsSeen: (stationId, sentAt, at) => fleet.eventsSeen(stationId, sentAt, at),
   })
-  await broker.bus.subscribe(allStationsFilter('events'), (t, p) => ingest.handle(t, p))
+  // shared: on an external broker the ingest workers take their part of the events (docs/SCALING.md)
+  await broker.bus.subscribe(allStationsFilter('events'), (t, p) => ingest.handle(t, p), { shared: true })
   await broker.bus.subscribe(allStationsFilter('status'), (t, p) => fleet.handleStatus(t, p))
   await broker.bus.subscribe(allStationsFilter('heartbeat'), (t, p) => fleet.handleHeartbeat(t, p))
   // remote config and commands: kiosks' answers, and every desired config retained again
-  const controlStore = new SqliteControlStore(storage.db)
+  const controlStore = stores.control
   rotation = new CredentialRotation({
     auth: stationAuth,
-    store: new SqliteCredentialStore(storage.db),
+    store: stores.credentials,
     control: controlStore,
     log: log.child({ name: 'hub:credentials' }),
     now,
@@ -162,7 +183,7 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
   const revocation = new StationRevocation(
     {
       auth: stationAuth,
-      store: new SqliteRevocationStore(storage.db),
+      store: stores.revocations,
       disconnect: (id) => broker.disconnectStation(id),
       log: log.child({ name: 'hub:revocation' }),
       now,
@@ -186,7 +207,7 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
   const mqttPort = opts.plainMqtt === false ? 0 : await broker.listen(opts.mqttHost, opts.mqttPort)
   const mqttsPort = opts.mqtts ? await broker.listenTls(opts.mqttHost, opts.mqtts.port, opts.mqtts.tls) : null
 
-  const work = new SqliteWorkStore(storage.db, now)
+  const { work } = stores
   const photos = new FilePhotoStore(join(opts.dataDir, PHOTOS_DIR))
   const stats = new WorkStats({
     work,
@@ -210,7 +231,7 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
     { resendAfterMs: 60_000, studyRefreshMs: 10 * 60_000, ...opts.rosterSync },
   )
   rosterSync = sync
-  const alarms = new SqliteAlarmStore(storage.db)
+  const { alarms } = stores
   const dutyWatch = new DutyWatch(
     {
       stats,
@@ -233,7 +254,7 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
     fleetWatchOpts,
   )
   fleetWatch.start()
-  const operators = new SqliteOperatorStore(storage.db)
+  const { operators } = stores
   const accounts = new Accounts(operators, now)
   await firstOperator(operators, accounts, opts, log)
   const backupOpts = opts.backup
@@ -305,8 +326,40 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
       await committer.flush()
       await fleet.stop()
       await books.stop()
-      await storage.close()
+      await stores.close()
       removeHubLock(opts.dataDir)
     },
+  }
+}
+
+/** The hub's side of the district's broker: the MessageBus, and the little of a broker it can answer for. */
+async function externalBroker(
+  ext: NonNullable<HubOptions['externalBroker']>,
+  log: Logger,
+): Promise<{
+  bus: MessageBus
+  listen(host: string, port: number): Promise<number>
+  listenTls(host: string, port: number, tls: BrokerTls): Promise<number>
+  disconnectStation(stationId: string): boolean
+  connectedClients(): number
+  close(): Promise<void>
+}> {
+  const bus = await ExternalBus.connect({
+    url: ext.url,
+    clientId: ext.clientId ?? `ejia-hub-${process.pid}`,
+    shareGroup: ext.shareGroup ?? 'ejia-hub',
+    log: log.child({ name: 'hub:bus' }),
+    ...(ext.username === undefined ? {} : { username: ext.username }),
+    ...(ext.password === undefined ? {} : { password: ext.password }),
+  })
+  return {
+    bus,
+    // the kiosks connect to the broker, not to the hub
+    listen: async () => 0,
+    listenTls: async () => 0,
+    // a revoked station is refused by the broker once its ACL file is written again (ejia-config broker-acl)
+    disconnectStation: () => false,
+    connectedClients: () => 0,
+    close: () => bus.close(),
   }
 }

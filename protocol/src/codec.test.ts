@@ -88,3 +88,57 @@ describe('channel codecs', () => {
     expect(r).toEqual({ ok: true, value: hb })
   })
 })
+
+describe('NUL characters', () => {
+  it('refuses an event whose body holds one, and no other, in the same batch', () => {
+    const good = {
+      id: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
+      stationId: '339901001001',
+      seq: 1,
+      time: '2026-11-28T01:00:00.000Z',
+      type: 'checkin',
+      body: { personId: 'p-1', method: 'card' },
+    }
+    const bad = {
+      ...good,
+      id: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c',
+      seq: 2,
+      type: 'activity.start',
+      body: { activityId: 'a-1', kind: 'study', title: '学习\u0000', startedBy: 'p-1' },
+    }
+    // a backslash and "u0000" as text is not a NUL
+    const text = {
+      ...good,
+      id: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5d',
+      seq: 3,
+      type: 'activity.start',
+      body: { activityId: 'a-1', kind: 'study', title: 'C:\\u0000 目录', startedBy: 'p-1' },
+    }
+    const decoded = decodeEventBatch(
+      JSON.stringify({ sentAt: '2026-11-28T01:00:00.000Z', events: [good, bad, text] }),
+    )
+    expect(decoded.ok).toBe(true)
+    if (!decoded.ok) return
+    expect(decoded.value.events.map((e) => e.seq)).toEqual([1, 3])
+    expect(decoded.value.invalid).toEqual([
+      {
+        index: 1,
+        id: bad.id,
+        errors: [
+          { path: '/events/1/body', code: 'nulCharacter', message: 'a text holds a NUL character (U+0000)' },
+        ],
+      },
+    ])
+  })
+
+  it('refuses any other message holding one as a whole', () => {
+    const result = {
+      commandId: '0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b',
+      state: 'failed',
+      at: '2026-11-28T01:00:00.000Z',
+      detail: 'bad\u0000',
+    }
+    const decoded = codecs.commandResult.decode(JSON.stringify(result))
+    expect(decoded).toMatchObject({ ok: false, errors: [{ code: 'nulCharacter' }] })
+  })
+})

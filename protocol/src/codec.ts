@@ -25,6 +25,13 @@ export interface Codec<T> {
   check(value: unknown): WireError[]
 }
 
+/**
+ * A NUL character (U+0000) in JSON text, written `\u0000`: not one preceded by an escaped
+ * backslash. No field means one, and PostgreSQL can store none in text or JSONB, so a
+ * message carrying one is refused here, the same on every store.
+ */
+const ESCAPED_NUL = /(?:^|[^\\])(?:\\\\)*\\u0000/
+
 export function parsePayload(payload: Uint8Array | string): Decoded<unknown> {
   const size = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength
   if (size > MAX_PAYLOAD_BYTES) {
@@ -47,6 +54,8 @@ export function createCodec<S extends TSchema>(schema: S): Codec<Static<S>> {
     decode(payload) {
       const parsed = parsePayload(payload)
       if (!parsed.ok) return parsed
+      if (ESCAPED_NUL.test(typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8')))
+        return fail('', 'nulCharacter', 'a text holds a NUL character (U+0000)')
       const errors = check(parsed.value)
       return errors.length === 0 ? { ok: true, value: parsed.value as Static<S> } : { ok: false, errors }
     },
@@ -79,7 +88,10 @@ export function checkEvent(value: unknown, prefix = ''): WireError[] {
 export function checkBody(type: EventType, body: unknown, prefix = '/body'): WireError[] {
   const validator = bodyValidators[type]
   if (!validator.Check(body)) return toWireErrors(validator.Errors(body), prefix)
-  const size = Buffer.byteLength(JSON.stringify(body))
+  const json = JSON.stringify(body)
+  if (ESCAPED_NUL.test(json))
+    return [{ path: prefix, code: 'nulCharacter', message: 'a text holds a NUL character (U+0000)' }]
+  const size = Buffer.byteLength(json)
   if (size > MAX_EVENT_BODY_BYTES) {
     return [
       { path: prefix, code: 'bodyTooLarge', message: `body is ${size} bytes, limit ${MAX_EVENT_BODY_BYTES}` },
