@@ -9,13 +9,14 @@ const USAGE = `usage: ejia-hub --broker external --mqtt-url URL --store URL|FILE
                [--mqtt-username NAME --mqtt-password-file FILE] [--share-group NAME]
                [--client-id ID] [--http-host ADDR --http-port N]
        ejia-hub --broker cluster --redis-url URL --store URL --registry FILE
-               [--host ADDR] [--mqtt-port N] [--http-host ADDR --http-port N]
+               [--host ADDR] [--mqtt-port N] [--cluster-prefix NAME] [--http-host ADDR --http-port N]
   An ingest worker of a hub scaled out (docs/SCALING.md). external: it takes the kiosks'
   events from the district's MQTT 5 broker (EMQX, Mosquitto) on the shared subscription
   $share/<group>/ejia/v1/+/events. Run several with the same --store and --share-group
   (default ejia-hub). cluster: it is itself a node of an aedes cluster on Redis
   (mqemitter-redis, aedes-persistence-redis), taking kiosks on --mqtt-port (default 1883)
-  with the registry's logins and ACLs, and ingests what its own kiosks publish.
+  with the registry's logins and ACLs, and ingests what its own kiosks publish. Clusters
+  sharing one Redis each take a database of it (redis://host:6379/N) and a --cluster-prefix.
   Either way it commits the events to the ledger and acks them.
   --store postgres://user@host/db (the workers share it) or a SQLite file (one worker only).
   --mqtt-password-file, or $EJIA_MQTT_PASSWORD: the hub's broker password (ejia-config broker-acl).
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     'http-host': { type: 'string', default: '127.0.0.1' },
     'http-port': { type: 'string' },
     'redis-url': { type: 'string' },
+    'cluster-prefix': { type: 'string', default: 'ejia' },
     host: { type: 'string', default: '0.0.0.0' },
     'mqtt-port': { type: 'string', default: '1883' },
   },
@@ -60,6 +62,7 @@ try {
     ? {
         kind: 'cluster',
         redisUrl: values['redis-url'] as string,
+        prefix: values['cluster-prefix'],
         host: values.host,
         port: parsePort('mqtt-port', values['mqtt-port']),
       }

@@ -36,6 +36,8 @@ export type WorkerBroker =
       kind: 'cluster'
       /** The Redis the aedes nodes share (docs/SCALING.md, "An aedes cluster"). */
       redisUrl: string
+      /** This cluster's messages in Redis, when several share one (default `ejia`). */
+      prefix?: string
       /** Where this node takes kiosks; station logins and ACLs from the registry, as the hub's. */
       host: string
       port: number
@@ -179,7 +181,7 @@ async function connectBroker(
     auth: new StationAuth(deps.registry, { now: deps.now }),
     counters: deps.counters,
     log: deps.log.child({ name: 'hub:broker' }),
-    cluster: aedesCluster(broker.redisUrl),
+    cluster: aedesCluster(broker.redisUrl, broker.prefix),
   })
   return {
     bus: node.bus,

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,31 +12,32 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../helpers/district.js'
 import { freePort } from '../helpers/net.js'
 import { tempDatabase } from '../helpers/postgres.js'
-import { startRedis, type TestRedis } from '../helpers/redis.js'
 import { until } from '../helpers/wait.js'
 
 const log = pino({ level: 'silent' })
 
 /**
- * The aedes cluster mode (docs/SCALING.md): two ingest workers that are aedes nodes on one
- * Redis (mqemitter-redis, aedes-persistence-redis) and one PostgreSQL ledger, a real kiosk
- * agent on each. Each node ingests what its own kiosks publish, so no event is taken twice.
+ * The aedes cluster mode (docs/SCALING.md): two ingest workers that are aedes nodes on the
+ * machine's Redis (mqemitter-redis, aedes-persistence-redis; a database and a prefix of this
+ * run's own) and one PostgreSQL ledger, a real kiosk agent on each. Each node ingests what its own kiosks publish, so no event is taken twice.
  */
 describe('ingest workers as an aedes cluster on Redis', () => {
   const district = makeDistrict(2)
-  let redis: TestRedis
+  // the machine's Redis, a database and a message prefix of this run's own
+  const db0 = 1 + Math.floor(Math.random() * 15)
+  const redisUrl = `redis://127.0.0.1:6379/${db0}`
+  const prefix = `ejia-test-${randomBytes(4).toString('hex')}`
   let db: Awaited<ReturnType<typeof tempDatabase>>
   let ledger: PgStorage
   const nodes: IngestWorkerHandle[] = []
   beforeAll(async () => {
-    redis = await startRedis()
     db = await tempDatabase()
     for (let i = 0; i < 2; i++)
       nodes.push(
         await startIngestWorker({
           registry: district.registry,
           store: db.url,
-          broker: { kind: 'cluster', redisUrl: redis.url, host: '127.0.0.1', port: await freePort() },
+          broker: { kind: 'cluster', redisUrl, prefix, host: '127.0.0.1', port: await freePort() },
           log,
         }),
       )
@@ -45,7 +47,7 @@ describe('ingest workers as an aedes cluster on Redis', () => {
     for (const n of nodes) await n.stop().catch(() => undefined)
     await ledger?.close()
     await db?.drop()
-    await redis?.stop()
+    execFileSync('redis-cli', ['-u', redisUrl, 'FLUSHDB'])
   })
 
   it('stores every kiosk’s events once, whichever node it is on, with the sessions in Redis', {
@@ -90,7 +92,7 @@ describe('ingest workers as an aedes cluster on Redis', () => {
       expect((await ledger.counters()).duplicates ?? 0).toBe(0)
 
       // the nodes keep the kiosks' sessions and subscriptions in the shared Redis
-      const keys = execFileSync('redis-cli', ['-u', redis.url, '--scan'], { encoding: 'utf8' })
+      const keys = execFileSync('redis-cli', ['-u', redisUrl, '--scan'], { encoding: 'utf8' })
       for (const c of district.configs) expect(keys).toContain(`ejia-edge-${c.station.id}`)
     } finally {
       for (const edge of edges) await edge.stop()

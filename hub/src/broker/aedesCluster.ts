@@ -1,7 +1,8 @@
 /// <reference path="../types/aedes-persistence-redis.d.ts" />
+
+import { createRequire } from 'node:module'
 import { Readable } from 'node:stream'
 import AsyncRedisPersistence from 'aedes-persistence-redis/asyncPersistence.js'
-import mqemitterRedis from 'mqemitter-redis'
 
 /** What an aedes broker takes to be one node of a cluster: its emitter and its persistence. */
 export interface AedesClusterParts {
@@ -9,13 +10,22 @@ export interface AedesClusterParts {
   persistence: unknown
 }
 
+// the emitter's topic-prefixed variant is in its module but not in its types
+const { MQEmitterRedisPrefix } = createRequire(import.meta.url)('mqemitter-redis') as {
+  MQEmitterRedisPrefix: new (prefix: string, opts: { connectionString: string }) => unknown
+}
+
 /**
  * The maintained Redis backends of aedes (docs/SCALING.md, "An aedes cluster"): with
  * mqemitter-redis a message published on one node reaches subscribers on every node, and
  * aedes-persistence-redis keeps retained messages, subscriptions and sessions in Redis, so a
- * kiosk may connect to any node. `redis://[:password@]host:port[/db]`.
+ * kiosk may connect to any node. `redis://[:password@]host:port[/db]`. Several clusters may
+ * share one Redis: each keeps its keys in its own database (the URL's) and its messages
+ * under its own `prefix`, as Redis pub/sub spans every database.
  */
-export function aedesCluster(redisUrl: string): AedesClusterParts {
+export function aedesCluster(redisUrl: string, prefix = 'ejia'): AedesClusterParts {
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(prefix))
+    throw new RangeError(`cluster prefix ${prefix}: letters, digits, _ . -`)
   const url = new URL(redisUrl)
   if (url.protocol !== 'redis:') throw new RangeError(`${redisUrl}: a redis:// URL`)
   const db = url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0
@@ -27,7 +37,7 @@ export function aedesCluster(redisUrl: string): AedesClusterParts {
     ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
   }
   return {
-    mq: mqemitterRedis({ connectionString: redisUrl }),
+    mq: new MQEmitterRedisPrefix(`${prefix}/`, { connectionString: redisUrl }),
     persistence: asStreams(new AsyncRedisPersistence(conn)),
   }
 }

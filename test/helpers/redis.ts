@@ -1,2 +1,0 @@
-// one implementation, shared with the benchmarks
-export * from '../../bench/lib/redis.js'
