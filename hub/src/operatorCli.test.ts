@@ -6,6 +6,7 @@ import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../../test/helpers/district.js'
 import { loginSession, startTestHub, TEST_ADMIN, type TestHub } from '../../test/helpers/hub.js'
+import { tempDatabase } from '../../test/helpers/postgres.js'
 
 const run = promisify(execFile)
 const CLI = new URL('../bin/ejia-operator.js', import.meta.url).pathname
@@ -66,5 +67,39 @@ describe('ejia-operator', () => {
       code: 2,
       stderr: expect.stringContaining('usage'),
     })
+  })
+})
+
+/** The same console on a hub whose data is in PostgreSQL (`--store`, docs/SCALING.md). */
+describe('ejia-operator on PostgreSQL', () => {
+  const district = makeDistrict(2)
+  const town = district.configs[0]?.station.townCode as string
+  let db: Awaited<ReturnType<typeof tempDatabase>>
+  let hub: TestHub
+  beforeAll(async () => {
+    db = await tempDatabase()
+    hub = await startTestHub(district.registry, { store: db.url })
+  })
+  afterAll(async () => {
+    await hub?.stop()
+    await db?.drop()
+  })
+
+  it('adds an operator the running hub lets in, and audits it', async () => {
+    const cli = (args: string[], env: Record<string, string> = {}) =>
+      run(process.execPath, [CLI, ...args, '--store', db.url], { env: { ...process.env, ...env } })
+    await cli(['add', '--user', 'pg-town-op', '--tier', 'town', '--scope', town], {
+      EJIA_PASSWORD: 'pg-town-op-password',
+    })
+    expect((await cli(['list'])).stdout).toMatch(new RegExp(`^pg-town-op\\ttown\\t${town}\\tactive`, 'm'))
+    await expect(loginSession(hub.api, 'pg-town-op', 'pg-town-op-password')).resolves.toBeTruthy()
+    const res = await fetch(`${hub.api}/api/audit?limit=5`, { headers: hub.auth })
+    const { entries } = (await res.json()) as { entries: { actor: string; action: string }[] }
+    expect(entries).toContainEqual(
+      expect.objectContaining({ actor: 'ejia-operator', action: 'operator.add' }),
+    )
+    await expect(
+      cli(['add', '--user', 'x', '--tier', 'town', '--scope', town], { EJIA_PASSWORD: 'x' }).catch((e) => e),
+    ).resolves.toMatchObject({ code: 1 })
   })
 })

@@ -4,16 +4,16 @@ import { parseArgs } from 'node:util'
 import { Accounts, AuthError } from './auth/accounts.js'
 import type { OperatorTier } from './auth/operator.js'
 import { LEDGER_FILE } from './main.js'
+import { isPostgresUrl, openHubStores } from './storage/hubStores.js'
 import { OperatorError } from './storage/operatorStore.js'
-import { SqliteOperatorStore } from './storage/sqlite/sqliteOperatorStore.js'
-import { SqliteStorage } from './storage/sqlite/sqliteStorage.js'
 
-const USAGE = `usage: ejia-operator COMMAND --data DIR ...
+const USAGE = `usage: ejia-operator COMMAND --data DIR | --store postgres://… ...
   list                                  every operator: tier, scope, disabled
   add --user U --tier district|town|station [--scope TOWN|STATION] [--name NAME]
   password --user U                     a new password; ends the operator's sessions
   enable --user U | disable --user U
-  Works on the hub's data folder, with the hub running or not. A new password comes
+  Works on the hub's data folder (or its PostgreSQL database, as the hub's --store), with
+  the hub running or not. A new password comes
   from EJIA_PASSWORD, or is made up and printed once. For the lost password of the last
   district operator, and for scripts that set up a hub.`
 
@@ -26,6 +26,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     data: { type: 'string' },
+    store: { type: 'string' },
     user: { type: 'string' },
     tier: { type: 'string' },
     scope: { type: 'string' },
@@ -33,10 +34,12 @@ const { values, positionals } = parseArgs({
   },
 })
 const command = positionals[0]
-if (!values.data || !command) fail(USAGE)
+if (!(values.data || values.store) || !command) fail(USAGE)
+if (values.store !== undefined && !isPostgresUrl(values.store))
+  fail(`--store ${values.store}: a postgres:// URL`)
 
-const storage = await SqliteStorage.open(join(values.data, LEDGER_FILE))
-const operators = new SqliteOperatorStore(storage.db)
+const stores = await openHubStores(values.store ?? join(values.data as string, LEDGER_FILE), Date.now)
+const { storage, operators } = stores
 const accounts = new Accounts(operators, Date.now)
 const newPassword = () => process.env.EJIA_PASSWORD ?? randomBytes(12).toString('base64url')
 const user = () => values.user ?? fail(`${command} needs --user`)
@@ -77,18 +80,10 @@ try {
   }
   // a change made at the console is in the audit trail like one made through the API
   if (command !== 'list')
-    await storage.db.transaction((db) =>
-      db.run(
-        'INSERT INTO audit (at, actor, action, detail) VALUES (?, ?, ?, ?)',
-        Date.now(),
-        'ejia-operator',
-        `operator.${command}`,
-        JSON.stringify({ username: values.user }),
-      ),
-    )
+    await stores.work.audit('ejia-operator', `operator.${command}`, { username: values.user })
 } catch (err) {
   if (err instanceof AuthError || err instanceof OperatorError) fail(err.message, 1)
   throw err
 } finally {
-  await storage.close()
+  await stores.close()
 }
