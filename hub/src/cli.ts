@@ -4,6 +4,7 @@ import { ConfigError, loadRegistry } from '@ejia/firmware-config'
 import { createLogger, parsePort, stopOnSignals } from '@ejia/platform'
 import { parseCount, parseInterval } from './backup/interval.js'
 import { type HubOptions, startHub } from './main.js'
+import { isPostgresUrl } from './storage/hubStores.js'
 
 const USAGE = `usage: ejia-hub --data DIR --registry FILE [--mqtt-port N] [--http-port N]
                [--host ADDR] [--http-host ADDR] [--secure-cookies] [--metrics-public]
@@ -78,7 +79,7 @@ try {
       ...(password ? { password } : {}),
     }
   }
-  if (values.store !== undefined && !/^postgres(ql)?:\/\//.test(values.store))
+  if (values.store !== undefined && !isPostgresUrl(values.store))
     throw new RangeError(`--store ${values.store}: a postgres:// URL (without it, the hub keeps DIR/hub.db)`)
   mqttPort = parsePort('mqtt-port', values['mqtt-port'])
   httpPort = parsePort('http-port', values['http-port'])
