@@ -48,11 +48,11 @@ const edge = await startEdge(config, { log, configFile: resolve(values.config) }
   console.error(`ejia-edge could not start: ${(err as Error).message}`)
   process.exit(1)
 })
-console.log(JSON.stringify({ stationId: config.station.id, localApi: edge.localApiUrl ?? null }))
-
 // ejia-edge.service's WatchdogSec: pings only while the process runs its event loop
 const stopWatchdog = startWatchdog(log.child({ name: 'edge:watchdog' }))
+// the stop handler before the ready line: a supervisor may send SIGTERM as soon as it reads it
 stopOnSignals(() => {
   stopWatchdog()
   return edge.stop()
 }, log)
+console.log(JSON.stringify({ stationId: config.station.id, localApi: edge.localApiUrl ?? null }))

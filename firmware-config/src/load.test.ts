@@ -2,7 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ConfigError, describeProblem, loadStationConfig, parseRegistry, parseStationConfig } from './load.js'
+import {
+  ConfigError,
+  describeProblem,
+  loadRegistry,
+  loadStationConfig,
+  parseRegistry,
+  parseStationConfig,
+} from './load.js'
 import { provision } from './provision/provision.js'
 
 describe('config and registry loading', () => {
@@ -31,6 +38,19 @@ describe('config and registry loading', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'ejia-cfg-')), 'station.json')
     writeFileSync(file, '{ "schemaVersion": 1,')
     expect(() => loadStationConfig(file)).toThrow(/not valid JSON/)
+  })
+
+  it('reads a file saved with a UTF-8 byte order mark, as Notepad writes it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ejia-cfg-'))
+    const district = JSON.stringify({
+      schemaVersion: 1,
+      generatedAt: '2026-11-25T01:00:00.000Z',
+      district: { code: '339901', name: '青山区' },
+      towns: [],
+      stations: [],
+    })
+    writeFileSync(join(dir, 'registry.json'), `\uFEFF${district}`)
+    expect(loadRegistry(join(dir, 'registry.json')).district.code).toBe('339901')
   })
 
   it('catches what a schema cannot: duplicate stations and unknown towns', () => {

@@ -44,7 +44,9 @@ export function readJson(file: string): unknown {
     throw new ConfigError(file, [{ path: '', code: 'unreadable', message: (err as Error).message }])
   }
   try {
-    return JSON.parse(text)
+    // Windows Notepad saves UTF-8 with a byte order mark, which JSON.parse refuses with an
+    // invisible character in its message (found by test/fuzz/stationConfig.test.ts)
+    return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text)
   } catch (err) {
     throw new ConfigError(file, [
       { path: '', code: 'json', message: `not valid JSON: ${(err as Error).message}` },

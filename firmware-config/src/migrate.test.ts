@@ -48,6 +48,16 @@ describe('station config migrations', () => {
     ])
   })
 
+  it('names a simulated device whatever its name holds, and never throws on it', () => {
+    const file = read('station-v1-2dc99a9-sim-devices.json')
+    const devices = [{ type: 'sim', name: { toString: '' } }, { type: 'sim' }]
+    const { notes } = migrateStationConfig({ ...file, devices })
+    expect(notes.filter((n) => n.startsWith('devices['))).toEqual([
+      expect.stringMatching(/^devices\[0\] \(simulated, \{"toString":""\}\) removed/),
+      expect.stringMatching(/^devices\[1\] \(simulated, undefined\) removed/),
+    ])
+  })
+
   it('keeps every field an older file set', () => {
     const raw = read('station-v1-955fcb6-serial-devices.json')
     const { config } = migrateStationConfig(raw)

@@ -27,8 +27,10 @@ export const CONFIG_MIGRATIONS: readonly ConfigMigration[] = [
         const kept: unknown[] = []
         config.devices.forEach((d: unknown, i) => {
           if (isObject(d) && d.type === 'sim') {
+            // not String(): a name of {"toString": ""} throws (found by test/fuzz/stationConfig.test.ts)
+            const name = typeof d.name === 'string' ? d.name : JSON.stringify(d.name)
             notes.push(
-              `devices[${i}] (simulated, ${String(d.name)}) removed: a station file names real devices by hardware profile; run a device simulator on a pty instead (docs/DEVICES.md)`,
+              `devices[${i}] (simulated, ${name}) removed: a station file names real devices by hardware profile; run a device simulator on a pty instead (docs/DEVICES.md)`,
             )
           } else kept.push(d)
         })

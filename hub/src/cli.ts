@@ -127,6 +127,6 @@ const hub = await startHub({
   console.error(`ejia-hub could not start: ${(err as Error).message}`)
   process.exit(1)
 })
-console.log(JSON.stringify({ mqttPort: hub.mqttPort, mqttsPort: hub.mqttsPort, httpPort: hub.httpPort }))
-
+// the stop handler before the ready line: a supervisor may send SIGTERM as soon as it reads it
 stopOnSignals(() => hub.stop(), log)
+console.log(JSON.stringify({ mqttPort: hub.mqttPort, mqttsPort: hub.mqttsPort, httpPort: hub.httpPort }))

@@ -142,3 +142,19 @@ describe('NUL characters', () => {
     expect(decoded).toMatchObject({ ok: false, errors: [{ code: 'nulCharacter' }] })
   })
 })
+
+// found by test/fuzz/mqttPayload.test.ts: JSON.parse reads 1e999 as Infinity, which passed
+// `minimum`-only schemas and was stored and sent on as null
+describe('numbers beyond the range of a double', () => {
+  it('refuses a heartbeat whose interval is 1e999, naming the field', () => {
+    const text =
+      '{"time":"2026-11-25T01:30:00.000Z","bootedAt":"2026-11-25T00:00:00.000Z","intervalS":1e999,' +
+      '"lastSeq":10,"backlog":{"depth":0,"oldestUnsentAt":null,"oldestUnsentAgeS":null,"deadLetters":0},' +
+      '"versions":{"agent":"0.1.0","protocol":"v1","config":"1"},"faults":[]}'
+    expect(codecs.heartbeat.decode(text)).toMatchObject({
+      ok: false,
+      errors: [{ path: '/intervalS', code: 'nonFinite' }],
+    })
+    expect(codecs.heartbeat.decode(text.replace('1e999', '30')).ok).toBe(true)
+  })
+})

@@ -45,6 +45,31 @@ export function parsePayload(payload: Uint8Array | string): Decoded<unknown> {
   }
 }
 
+const NON_FINITE = 'a number is beyond the range of a double (JSON has no Infinity)'
+
+/**
+ * JSON has no Infinity, but JSON.parse reads a literal past the double range (`1e999`) as
+ * one, which a `minimum`-only schema (a heartbeat's intervalS) lets through and which is
+ * stored and sent on as `null`.
+ * Found by test/fuzz/mqttPayload.test.ts.
+ */
+function nonFinitePath(value: unknown, path: string): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path
+  if (typeof value !== 'object' || value === null) return undefined
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const at = nonFinitePath(value[i], `${path}/${i}`)
+      if (at !== undefined) return at
+    }
+    return undefined
+  }
+  for (const [key, v] of Object.entries(value)) {
+    const at = nonFinitePath(v, `${path}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`)
+    if (at !== undefined) return at
+  }
+  return undefined
+}
+
 export function createCodec<S extends TSchema>(schema: S): Codec<Static<S>> {
   const validator = Compile(schema)
   const check = (value: unknown): WireError[] =>
@@ -56,6 +81,8 @@ export function createCodec<S extends TSchema>(schema: S): Codec<Static<S>> {
       if (!parsed.ok) return parsed
       if (ESCAPED_NUL.test(typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8')))
         return fail('', 'nulCharacter', 'a text holds a NUL character (U+0000)')
+      const overflow = nonFinitePath(parsed.value, '')
+      if (overflow !== undefined) return fail(overflow, 'nonFinite', NON_FINITE)
       const errors = check(parsed.value)
       return errors.length === 0 ? { ok: true, value: parsed.value as Static<S> } : { ok: false, errors }
     },

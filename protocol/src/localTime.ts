@@ -31,7 +31,11 @@ export function addDays(date: string, days: number): string {
 /** Every local date from `from` to `to`, inclusive. */
 export function datesBetween(from: string, to: string): string[] {
   const out: string[] = []
-  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d)
+  // by instant, not by text: the day after 9999-12-31 is written "+010000-01-01", which sorts
+  // before "9999", and the loop never ended (found by test/fuzz/hubApi.test.ts)
+  const end = Date.parse(`${to}T00:00:00.000Z`)
+  for (let t = Date.parse(`${from}T00:00:00.000Z`); t <= end; t += DAY)
+    out.push(new Date(t).toISOString().slice(0, 10))
   return out
 }
 

@@ -44,6 +44,24 @@ describe('parseStationCsv', () => {
     ])
   })
 
+  // found by test/fuzz/csvImport.test.ts
+  it('numbers lines as an editor does, past blank lines and cells on two lines', () => {
+    const csv = [HEADER, '', '城关镇,"甲村', '（新）",339901001001,,', '', '"  ",乙村,339901001002,,'].join(
+      '\r\n',
+    )
+    const { rows, problems } = parseStationCsv(csv)
+    expect(rows.map((r) => [r.line, r.villageName])).toEqual([[3, '甲村\r\n（新）']])
+    expect(problems).toEqual([{ line: 6, message: 'town (镇/街道) is empty' }])
+  })
+
+  it('refuses names longer than the registry takes, here and not when the hub loads it', () => {
+    const csv = [HEADER, `城关镇,${'村'.repeat(65)},339901001001,${'张'.repeat(33)},`].join('\n')
+    expect(parseStationCsv(csv).problems).toEqual([
+      { line: 2, message: 'village (村/社区) is longer than 64 characters' },
+      { line: 2, message: 'contact (联系人) is longer than 32 characters' },
+    ])
+  })
+
   it('names a missing column and what it found instead', () => {
     const { problems } = parseStationCsv('town,village\n城关镇,甲村\n')
     expect(problems.map((p) => p.message)).toContain('missing column "站点编码" (found: town, village)')

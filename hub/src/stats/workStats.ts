@@ -67,9 +67,17 @@ export class WorkStats {
     )
     const now = this.deps.now()
     const out: ShiftResult[] = []
+    // only days a rota is in force, and none after tomorrow (their shifts are all still to
+    // come): a range of 0000-01-01 to 9999-12-31 was millions of days a station (found by
+    // test/fuzz/hubApi.test.ts)
+    const tomorrow = addDays(localDate(now), 1)
     for (const [stationId, versions] of rotas) {
       const mine = punches.filter((p) => p.stationId === stationId)
-      for (const date of datesBetween(from, to)) {
+      // YYYY-MM-DD sorts as the days do; a rota without validFrom ('') is in force from the start
+      const firstInForce = versions.map((v) => v.validFrom ?? '').sort()[0] ?? ''
+      const [, first] = [from, firstInForce].sort() as [string, string]
+      const [last] = [to, tomorrow].sort() as [string, string]
+      for (const date of datesBetween(first, last)) {
         const rota = rotaInForce(versions, date)
         if (!rota) continue
         for (const shift of shiftsOn(rota, date)) out.push(...evaluateShift(shift, mine, rota, now))

@@ -170,4 +170,24 @@ export function dutyCases(h: WorkHarness): void {
     ])
     expect(await h.work.dutyPunches(at('2026-12-01T16:00:00Z'), at('2026-12-02T16:00:00Z'))).toEqual([])
   })
+
+  it('leaves out a device punch stamped later than it reached the hub: a clock running ahead', async () => {
+    const punch = (personId: string, time: string, receivedAt: string) => ({
+      ...h.event(A, 'duty.punch', time, { personId, direction: 'in', method: 'card' }),
+      receivedAt: at(receivedAt),
+    })
+    await h.ledger(
+      // a kiosk a day ahead: made on 30 November, stamped 1 December (issue 10, test/faults)
+      punch('dl-001', '2026-12-01T00:25:00Z', '2026-11-30T00:25:02Z'),
+      // 10 minutes fast: within the margin, it counts
+      punch('dl-002', '2026-12-01T00:35:00Z', '2026-12-01T00:25:00Z'),
+      // sent a day late after an outage: it counts at the time it was made
+      punch('dl-003', '2026-12-01T00:20:00Z', '2026-12-02T08:00:00Z'),
+    )
+    expect(
+      (await h.work.dutyPunches(at('2026-11-30T16:00:00Z'), at('2026-12-01T16:00:00Z'))).map(
+        (p) => p.personId,
+      ),
+    ).toEqual(['dl-003', 'dl-002'])
+  })
 }

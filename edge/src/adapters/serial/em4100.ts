@@ -62,6 +62,12 @@ export class Em4100Parser extends FrameParser<Em4100Frame> {
     }
     if (c.length === 1) {
       if (b === ETX) return this.finish('binaryChecksum', c[0] as number)
+      // a start byte not followed by the end byte began the next frame: the one before was
+      // cut short after its data (found by test/fuzz/serialParsers.test.ts)
+      if (c[0] === STX) {
+        this.restart('partial')
+        return this.feed(b)
+      }
       if (isHex(c[0] as number) && isHex(b)) {
         c.push(b)
         return

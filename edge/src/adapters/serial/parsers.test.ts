@@ -52,6 +52,18 @@ describe('EM4100', () => {
     expect(p.stats()).toMatchObject({ frames: 2, badChecksum: 1, partial: 1, badChar: 1, garbage: 6 })
   })
 
+  // found by test/fuzz/serialParsers.test.ts: the next frame's start byte was taken for a
+  // binary checksum, and that frame lost
+  it('reads a frame that follows one cut short right after its data', () => {
+    for (const variant of ['asciiChecksum', 'binaryChecksum'] as const) {
+      const p = new Em4100Parser(variant)
+      const cut = encodeEm4100('00A0AA0000', variant).subarray(0, 11)
+      const frames = run(p, cut, encodeEm4100('62E3086CED', variant))
+      expect(frames.map((f) => f.card)).toEqual(['62E3086CED'])
+      expect(p.stats()).toMatchObject({ frames: 1, partial: 1 })
+    }
+  })
+
   it('keeps to the configured variant', () => {
     const p = new Em4100Parser('asciiChecksum')
     expect(run(p, GOLDEN.em4100Binary.bytes)).toEqual([])
@@ -92,7 +104,23 @@ describe('Wiegand', () => {
       GOLDEN.w26.bytes,
     )
     expect(frames.map((f) => f.card)).toEqual([999])
-    expect(p.stats()).toMatchObject({ badChecksum: 1, badLength: 1 })
+    // the bad frame's own bytes are searched for a start byte too: its payload 02 02 00 04
+    // holds two, each heading a wrong bit count, as does 02 19
+    expect(p.stats()).toMatchObject({ badChecksum: 1, badLength: 3 })
+  })
+
+  // found by test/fuzz/serialParsers.test.ts: a cut frame whose claimed end fell on the next
+  // frame's end byte took that frame with it when the checksum failed
+  it('finds a frame inside a cut one that failed its checksum', () => {
+    const p = new WiegandParser()
+    const frames = run(
+      p,
+      Buffer.from([0x02, 0x1a, 0x00, 0x00, 0x00]),
+      Buffer.from([0x02, 0x1a, 0x03]),
+      GOLDEN.w26.bytes,
+    )
+    expect(frames.map((f) => [f.facility, f.card])).toEqual([[99, 999]])
+    expect(p.stats()).toMatchObject({ frames: 1, badChecksum: 1 })
   })
 })
 

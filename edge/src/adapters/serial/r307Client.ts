@@ -103,7 +103,8 @@ export class R307Client {
   ): Promise<{ pageId: number; score: number } | null> {
     const r = await this.command(INSTR.highSpeedSearch, [buffer, ...u16(start), ...u16(count)], [0x00, 0x09])
     if (r.code === 0x09) return null
-    return { pageId: r.data.readUInt16BE(0), score: r.data.readUInt16BE(2) }
+    const d = replyData(r.data, 4, 'HighSpeedSearch')
+    return { pageId: d.readUInt16BE(0), score: d.readUInt16BE(2) }
   }
 
   async combine(): Promise<void> {
@@ -119,13 +120,11 @@ export class R307Client {
   }
 
   async templateCount(): Promise<number> {
-    return (await this.command(INSTR.templateNum)).data.readUInt16BE(0)
+    return replyData((await this.command(INSTR.templateNum)).data, 2, 'TemplateNum').readUInt16BE(0)
   }
 
   async systemParameters(): Promise<SystemParameters> {
-    const d = (await this.command(INSTR.readSysPara)).data
-    if (d.length < 16)
-      throw new FingerprintError('badReply', `ReadSysPara returned ${d.length} bytes, expected 16`)
+    const d = replyData((await this.command(INSTR.readSysPara)).data, 16, 'ReadSysPara')
     return {
       statusRegister: d.readUInt16BE(0),
       systemId: d.readUInt16BE(2),
@@ -145,6 +144,16 @@ export class R307Client {
       w.reject(err)
     }
   }
+}
+
+/**
+ * The data of an "ok" reply, if the module sent as much as the manual says: a short one
+ * is a bad reply, not a RangeError (found by test/fuzz/serialParsers.test.ts).
+ */
+function replyData(data: Buffer, bytes: number, instruction: string): Buffer {
+  if (data.length < bytes)
+    throw new FingerprintError('badReply', `${instruction} returned ${data.length} bytes, expected ${bytes}`)
+  return data
 }
 
 const u16 = (n: number) => [(n >> 8) & 0xff, n & 0xff]

@@ -37,20 +37,25 @@ export class WiegandParser extends FrameParser<WiegandFrame> {
     if (buf.length < this.need) return
     const frame = buf
     this.buf = []
-    if (frame[frame.length - 1] !== ETX) {
-      this.discard('badLength')
-      // the frame was not what it claimed: look for a start byte inside it
-      const next = frame.indexOf(STX, 1)
-      if (next > 0) for (const x of frame.slice(next)) this.feed(x)
-      return
-    }
+    if (frame[frame.length - 1] !== ETX) return this.resync(frame, 'badLength')
     const bits = frame[1] as 26 | 34
     const payload = frame.slice(2, 2 + bytesFor(bits))
     const xor = payload.reduce((x, v) => x ^ v, bits)
-    if (xor !== frame[frame.length - 2]) return this.discard('badChecksum')
+    if (xor !== frame[frame.length - 2]) return this.resync(frame, 'badChecksum')
     const decoded = decodeWiegand(bits, toBigInt(payload))
-    if (!decoded) return this.discard('badParity')
+    if (!decoded) return this.resync(frame, 'badParity')
     this.emitFrame(decoded)
+  }
+
+  /**
+   * The frame was not what it claimed: look for a start byte inside it. Noise that looks
+   * like a frame head can end on a real frame's end byte, so a bad checksum resyncs too
+   * (found by test/fuzz/serialParsers.test.ts).
+   */
+  private resync(frame: number[], reason: string): void {
+    this.discard(reason)
+    const next = frame.indexOf(STX, 1)
+    if (next > 0) for (const x of frame.slice(next)) this.feed(x)
   }
 
   private reset(b: number, reason: string): void {

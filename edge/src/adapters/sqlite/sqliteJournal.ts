@@ -48,18 +48,24 @@ export class SqliteJournal implements Journal {
   }
 
   async append(entry: JournalEntry): Promise<Event> {
-    const row = await this.db.get<{ seq: number }>(
-      'INSERT INTO events (id, type, time, body, recorded_at) VALUES (?, ?, ?, ?, ?) RETURNING seq',
+    // `run`, not `get` with RETURNING: `get` resolves after the first step, and the
+    // implicit transaction commits only when the last active statement finishes
+    // (sqlite.org/lang_transaction.html), so later still while another append is open. A
+    // kill -9 there lost an event already answered 201 and gave its seq to the next
+    // (test/faults, issue 10). `run` steps to the end: committed and synced when it resolves.
+    const r = await this.db.run(
+      'INSERT INTO events (id, type, time, body, recorded_at) VALUES (?, ?, ?, ?, ?)',
       entry.id,
       entry.type,
       entry.time,
       JSON.stringify(entry.body),
       Date.parse(entry.time),
     )
-    if (!row)
+    // the rowid is the seq (INTEGER PRIMARY KEY), read under the connection's mutex
+    if (r.lastID === undefined || (r.changes ?? 0) !== 1)
       throw new JournalError('appendFailed', `journal did not return a sequence number for ${entry.id}`)
     return this.toEvent(
-      { seq: row.seq, id: entry.id, type: entry.type, time: entry.time, body: '' },
+      { seq: r.lastID, id: entry.id, type: entry.type, time: entry.time, body: '' },
       entry.body,
     )
   }

@@ -3,6 +3,7 @@ import Type from 'typebox'
 import { ALARM_KINDS, type Alarm } from '../../storage/alarmStore.js'
 import type { Api, ApiDeps } from '../api.js'
 import { actorOf } from '../auth.js'
+import { timeParam } from '../schemas.js'
 
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()])
 const Time = nullable(Type.String({ format: 'date-time' }))
@@ -68,8 +69,8 @@ export function alarmRoutes(app: Api, deps: ApiDeps): void {
         ...(q.kind === undefined ? {} : { kind: q.kind }),
         ...(station ? { stationId: station } : {}),
         ...(town ? { townCode: town } : {}),
-        ...(q.from ? { from: Date.parse(q.from) } : {}),
-        ...(q.to ? { to: Date.parse(q.to) } : {}),
+        ...(q.from ? { from: timeParam('querystring/from', q.from) } : {}),
+        ...(q.to ? { to: timeParam('querystring/to', q.to) } : {}),
       })
       return { alarms: alarms.map(view) }
     },

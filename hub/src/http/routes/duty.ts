@@ -2,7 +2,7 @@ import { localDate, PersonId, StationId } from '@ejia/protocol'
 import Type from 'typebox'
 import type { Api, ApiDeps } from '../api.js'
 import { actorOf, requireTier } from '../auth.js'
-import { ScheduleBody } from '../schemas.js'
+import { ScheduleBody, timeParam } from '../schemas.js'
 
 /** Duty rotas, who is on duty now, and corrections of missed punches. */
 export function dutyRoutes(app: Api, deps: ApiDeps): void {
@@ -59,7 +59,7 @@ export function dutyRoutes(app: Api, deps: ApiDeps): void {
       req.scope.assertStation(req.body.stationId)
       const id = await deps.work.requestCorrection({
         ...req.body,
-        at: Date.parse(req.body.at),
+        at: timeParam('body/at', req.body.at),
         requestedBy: actorOf(req),
         requestedAt: deps.now(),
       })

@@ -1,6 +1,7 @@
 import { eventTypes, PersonId, StationId, TownCode } from '@ejia/protocol'
 import Type from 'typebox'
 import type { Api, ApiDeps } from '../api.js'
+import { timeParam } from '../schemas.js'
 
 const StoredEvent = Type.Object({
   ingestId: Type.Integer({ description: 'Hub-side order of arrival; use as the paging cursor' }),
@@ -46,8 +47,8 @@ export function eventRoutes(app: Api, deps: ApiDeps): void {
         ...(town === undefined ? {} : { townCode: town }),
         ...(q.type === undefined ? {} : { type: q.type }),
         ...(q.person === undefined ? {} : { personId: q.person }),
-        ...(q.since === undefined ? {} : { since: normaliseTime(q.since) }),
-        ...(q.until === undefined ? {} : { until: normaliseTime(q.until) }),
+        ...(q.since === undefined ? {} : { since: normaliseTime('querystring/since', q.since) }),
+        ...(q.until === undefined ? {} : { until: normaliseTime('querystring/until', q.until) }),
         ...(q.after === undefined ? {} : { after: q.after }),
         limit: q.limit,
       })
@@ -58,6 +59,6 @@ export function eventRoutes(app: Api, deps: ApiDeps): void {
 }
 
 /** Device times are stored as UTC ISO strings, so a bound compares correctly only in the same form. */
-function normaliseTime(t: string): string {
-  return new Date(t).toISOString()
+function normaliseTime(name: string, t: string): string {
+  return new Date(timeParam(name, t)).toISOString()
 }

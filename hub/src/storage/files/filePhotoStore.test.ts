@@ -50,7 +50,21 @@ describe('photos on disk', () => {
     expect(await refusal(sha256(text), text)).toBe('notJpeg')
     const truncated = photo.subarray(0, Math.floor(photo.length / 2))
     expect(await refusal(sha256(truncated), truncated)).toBe('notJpeg')
+    // found by test/fuzz/images.test.ts: an empty body threw past the refusal, a 500
+    expect(await refusal(sha256(Buffer.alloc(0)), Buffer.alloc(0))).toBe('notJpeg')
     expect(readdirSync(root)).toEqual([])
+  })
+
+  // found by test/fuzz/images.test.ts: sharp refuses such a header already when reading it,
+  // and that refusal was reported as notJpeg
+  it('refuses a JPEG declaring 50000×50000 pixels as too many pixels, not as no image', async () => {
+    const store = new FilePhotoStore(fresh())
+    const bomb = Buffer.from(await jpeg(64, 64))
+    const sof = bomb.indexOf(Buffer.from([0xff, 0xc0]))
+    bomb.writeUInt16BE(50_000, sof + 5) // height (ITU T.81 §B.2.2)
+    bomb.writeUInt16BE(50_000, sof + 7) // width
+    const err = await store.put(STATION, sha256(bomb), bomb).catch((e: PhotoError) => e)
+    expect(err).toMatchObject({ code: 'tooManyPixels' })
   })
 
   it('leaves nothing behind when the disk fills up, and stores the photo on a retry', async () => {

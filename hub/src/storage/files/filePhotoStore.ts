@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto'
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
-import sharp, { type Metadata } from 'sharp'
+import sharp, { type Metadata, type Sharp } from 'sharp'
 import { PhotoError, type PhotoStore, type PhotoVariant } from '../photoStore.js'
 
 /** Thumbnails fit inside this square: enough for a list of records on an office screen. */
@@ -117,12 +117,22 @@ export class FilePhotoStore implements PhotoStore {
 
 /** Reads the JPEG fully (a truncated or corrupt file fails here) and makes its thumbnail. */
 async function thumbnail(jpeg: Buffer): Promise<Buffer> {
-  const image = sharp(jpeg, { limitInputPixels: MAX_PHOTO_SIDE * MAX_PHOTO_SIDE })
+  let image: Sharp
   let meta: Metadata
   try {
+    // in the try: sharp refuses an empty body in its constructor, which was a 500 (found by
+    // test/fuzz/images.test.ts)
+    image = sharp(jpeg, { limitInputPixels: MAX_PHOTO_SIDE * MAX_PHOTO_SIDE })
     meta = await image.metadata()
   } catch (err) {
-    throw new PhotoError('notJpeg', `not an image: ${(err as Error).message}`, { cause: err })
+    const message = (err as Error).message
+    // a header declaring more than the limit is refused right here: a bomb, not a non-image
+    // (found by test/fuzz/images.test.ts)
+    if (/pixel limit/i.test(message))
+      throw new PhotoError('tooManyPixels', `more than ${MAX_PHOTO_SIDE}×${MAX_PHOTO_SIDE} pixels declared`, {
+        cause: err,
+      })
+    throw new PhotoError('notJpeg', `not an image: ${message}`, { cause: err })
   }
   if (meta.format !== 'jpeg') throw new PhotoError('notJpeg', `a ${meta.format} image, not a JPEG`)
   if ((meta.width ?? 0) > MAX_PHOTO_SIDE || (meta.height ?? 0) > MAX_PHOTO_SIDE)

@@ -2,6 +2,7 @@ import type pg from 'pg'
 import type { ActivityPlan, SignIn } from '../../domain/activities/attendance.js'
 import type { ActivityPhoto } from '../../domain/activities/photoCheck.js'
 import type { StudyEntry } from '../../domain/activities/studyHours.js'
+import { punchTimeCredible } from '../../domain/duty/deviceTime.js'
 import type { Punch } from '../../domain/duty/evaluate.js'
 import type { DutySchedule } from '../../domain/duty/schedule.js'
 import {
@@ -223,13 +224,14 @@ export class PgWorkStore implements WorkStore {
   }
 
   async dutyPunches(from: number, to: number): Promise<(Punch & { stationId: string })[]> {
-    const [device, corrected] = await Promise.all([
+    const [rows, corrected] = await Promise.all([
       this.db.query<{
         station_id: string
         device_time: string
+        received_at: number
         body: { personId: string; direction: 'in' | 'out' }
       }>(
-        `SELECT station_id, device_time, body FROM events
+        `SELECT station_id, device_time, received_at, body FROM events
          WHERE type = 'duty.punch' AND device_time >= $1 AND device_time < $2
          ORDER BY device_time COLLATE "C", ingest_id`,
         [new Date(from).toISOString(), new Date(to).toISOString()],
@@ -240,6 +242,7 @@ export class PgWorkStore implements WorkStore {
         [from, to],
       ),
     ])
+    const device = rows.filter((r) => punchTimeCredible(Date.parse(r.device_time), r.received_at))
     // device punches before corrections of the same instant, as the SQLite store's stable sort has them
     return [
       ...device.map((r) => ({

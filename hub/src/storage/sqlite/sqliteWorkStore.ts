@@ -2,6 +2,7 @@ import type { Database } from '@ejia/platform'
 import type { ActivityPlan, SignIn } from '../../domain/activities/attendance.js'
 import type { ActivityPhoto } from '../../domain/activities/photoCheck.js'
 import type { StudyEntry } from '../../domain/activities/studyHours.js'
+import { punchTimeCredible } from '../../domain/duty/deviceTime.js'
 import type { Punch } from '../../domain/duty/evaluate.js'
 import type { DutySchedule } from '../../domain/duty/schedule.js'
 import {
@@ -224,11 +225,14 @@ export class SqliteWorkStore implements WorkStore {
   async dutyPunches(from: number, to: number): Promise<(Punch & { stationId: string })[]> {
     const fromIso = new Date(from).toISOString()
     const toIso = new Date(to).toISOString()
-    const device = await this.read.all<{ station_id: string; device_time: string; body: string }[]>(
-      "SELECT station_id, device_time, body FROM events WHERE type = 'duty.punch' AND device_time >= ? AND device_time < ? ORDER BY device_time",
+    const rows = await this.read.all<
+      { station_id: string; device_time: string; received_at: number; body: string }[]
+    >(
+      "SELECT station_id, device_time, received_at, body FROM events WHERE type = 'duty.punch' AND device_time >= ? AND device_time < ? ORDER BY device_time",
       fromIso,
       toIso,
     )
+    const device = rows.filter((r) => punchTimeCredible(Date.parse(r.device_time), r.received_at))
     const corrected = await this.read.all<
       { station_id: string; person_id: string; direction: 'in' | 'out'; at: number }[]
     >(
