@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { INITIAL_PASSWORD_FILE } from '@ejia/hub'
 
-/** Headers to spread into a fetch: an operator's API token. */
+/** Headers to spread into a fetch: an operator's API token. (A type, so it is a Record<string, string>.) */
 export type BearerAuth = { authorization: string }
 
 export const bearer = (token: string): BearerAuth => ({ authorization: `Bearer ${token}` })
@@ -34,7 +34,7 @@ export async function apiToken(api: string, username: string, password: string):
   const res = await fetch(`${api}/api/auth/tokens`, {
     method: 'POST',
     headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'bench' }),
+    body: JSON.stringify({ name: 'script' }),
   })
   if (res.status !== 201) throw new Error(`token for ${username}: ${res.status} ${await res.text()}`)
   return ((await res.json()) as { token: string }).token

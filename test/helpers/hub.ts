@@ -1,12 +1,14 @@
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Registry } from '@ejia/firmware-config'
-import { type HubHandle, type HubOptions, INITIAL_PASSWORD_FILE, startHub } from '@ejia/hub'
+import { type HubHandle, type HubOptions, startHub } from '@ejia/hub'
 import pino from 'pino'
 
-/** Headers to spread into a fetch: an operator's API token. (A type, so it is a Record<string, string>.) */
-export type BearerAuth = { authorization: string }
+// login, API tokens and the first admin: one implementation, shared with the benchmarks
+import { apiToken, type BearerAuth, bearer } from '../../bench/lib/hubApi.js'
+
+export { apiToken, type BearerAuth, bearer, initialAdminAuth, loginSession } from '../../bench/lib/hubApi.js'
 
 export interface TestHub extends HubHandle {
   /** http://127.0.0.1:<port> */
@@ -41,47 +43,6 @@ export async function startTestHub(registry: Registry, over: Partial<HubOptions>
   const api = `http://127.0.0.1:${hub.httpPort}`
   const token = await apiToken(api, admin.username, admin.password)
   return { ...hub, api, mqttUrl: `mqtt://127.0.0.1:${hub.mqttPort}`, token, auth: bearer(token) }
-}
-
-export const bearer = (token: string): BearerAuth => ({ authorization: `Bearer ${token}` })
-
-/** Logs in as a browser does: the session cookie (`name=value`, for a Cookie header) and its CSRF token. */
-export async function loginSession(
-  api: string,
-  username: string,
-  password: string,
-): Promise<{ cookie: string; csrf: string }> {
-  const res = await fetch(`${api}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  })
-  if (res.status !== 200) throw new Error(`login as ${username}: ${res.status} ${await res.text()}`)
-  const cookie = res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0] as string)
-    .find((c) => c.startsWith('ejia_session='))
-  if (!cookie) throw new Error(`login as ${username} set no session cookie`)
-  const { csrfToken } = (await res.json()) as { csrfToken: string }
-  return { cookie, csrf: csrfToken }
-}
-
-/** Logs in and makes an API token, as a script's owner would once. */
-export async function apiToken(api: string, username: string, password: string): Promise<string> {
-  const { cookie, csrf } = await loginSession(api, username, password)
-  const res = await fetch(`${api}/api/auth/tokens`, {
-    method: 'POST',
-    headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'test' }),
-  })
-  if (res.status !== 201) throw new Error(`token for ${username}: ${res.status} ${await res.text()}`)
-  return ((await res.json()) as { token: string }).token
-}
-
-/** The admin a hub process made for itself (`<dataDir>/initial-admin-password`), logged in with a token. */
-export async function initialAdminAuth(api: string, dataDir: string): Promise<BearerAuth> {
-  const [username, password] = readFileSync(join(dataDir, INITIAL_PASSWORD_FILE), 'utf8').split('\n')
-  return bearer(await apiToken(api, username as string, password as string))
 }
 
 /**
