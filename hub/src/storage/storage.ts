@@ -125,3 +125,45 @@ export function syncRegistry(storage: Storage, registry: Registry): Promise<void
     })),
   )
 }
+
+/** A `stations` row as both stores hold it, as a StationRecord. */
+export function stationRecordOf(r: {
+  id: string
+  name: string
+  tier: Tier
+  town_code: string
+  contact_name: string | null
+  contact_phone: string | null
+}): StationRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    tier: r.tier,
+    townCode: r.town_code,
+    contact:
+      r.contact_name || r.contact_phone ? { name: r.contact_name ?? '', phone: r.contact_phone ?? '' } : null,
+  }
+}
+
+/** An `events` row (its body already parsed) as both stores hold it, as a StoredEvent. */
+export function storedEventOf(r: {
+  ingest_id: number
+  event_id: string
+  station_id: string
+  seq: number
+  type: string
+  device_time: string
+  received_at: number
+  body: unknown
+}): StoredEvent {
+  return {
+    ingestId: r.ingest_id,
+    id: r.event_id,
+    stationId: r.station_id,
+    seq: r.seq,
+    type: r.type,
+    time: r.device_time,
+    receivedAt: new Date(r.received_at).toISOString(),
+    body: r.body,
+  }
+}

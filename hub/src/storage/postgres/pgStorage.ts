@@ -11,6 +11,8 @@ import {
   type StationState,
   type Storage,
   type StoredEvent,
+  stationRecordOf,
+  storedEventOf,
   type TownRecord,
 } from '../storage.js'
 import { PgDb } from './pgDb.js'
@@ -197,16 +199,7 @@ export class PgStorage implements Storage {
     }>(
       'SELECT id, name, tier, town_code, contact_name, contact_phone FROM stations WHERE in_registry ORDER BY id',
     )
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      tier: r.tier,
-      townCode: r.town_code,
-      contact:
-        r.contact_name || r.contact_phone
-          ? { name: r.contact_name ?? '', phone: r.contact_phone ?? '' }
-          : null,
-    }))
+    return rows.map(stationRecordOf)
   }
 
   listTowns(): Promise<TownRecord[]> {
@@ -257,16 +250,7 @@ export class PgStorage implements Storage {
       `SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY ingest_id LIMIT $${params.length}`,
       params,
     )
-    return rows.map((r) => ({
-      ingestId: r.ingest_id,
-      id: r.event_id,
-      stationId: r.station_id,
-      seq: r.seq,
-      type: r.type,
-      time: r.device_time,
-      receivedAt: new Date(r.received_at).toISOString(),
-      body: r.body,
-    }))
+    return rows.map(storedEventOf)
   }
 
   recentRejects(limit: number): Promise<(RejectRecord & { id: number })[]> {

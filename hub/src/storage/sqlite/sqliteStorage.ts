@@ -11,6 +11,8 @@ import {
   type StationState,
   type Storage,
   type StoredEvent,
+  stationRecordOf,
+  storedEventOf,
   type TownRecord,
 } from '../storage.js'
 import { HubDb } from './hubDb.js'
@@ -169,16 +171,7 @@ export class SqliteStorage implements Storage {
     >(
       'SELECT id, name, tier, town_code, contact_name, contact_phone FROM stations WHERE in_registry = 1 ORDER BY id',
     )
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      tier: r.tier,
-      townCode: r.town_code,
-      contact:
-        r.contact_name || r.contact_phone
-          ? { name: r.contact_name ?? '', phone: r.contact_phone ?? '' }
-          : null,
-    }))
+    return rows.map(stationRecordOf)
   }
 
   listTowns(): Promise<TownRecord[]> {
@@ -237,16 +230,7 @@ export class SqliteStorage implements Storage {
         body: string
       }[]
     >(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY ingest_id LIMIT ?`, ...args)
-    return rows.map((r) => ({
-      ingestId: r.ingest_id,
-      id: r.event_id,
-      stationId: r.station_id,
-      seq: r.seq,
-      type: r.type,
-      time: r.device_time,
-      receivedAt: new Date(r.received_at).toISOString(),
-      body: JSON.parse(r.body) as unknown,
-    }))
+    return rows.map((r) => storedEventOf({ ...r, body: JSON.parse(r.body) as unknown }))
   }
 
   async recentRejects(limit: number): Promise<(RejectRecord & { id: number })[]> {
