@@ -228,6 +228,7 @@ async function measure() {
       hubData,
       '--registry',
       d.registryFile,
+      '--lab',
       '--host',
       '127.0.0.1',
       '--mqtt-port',

@@ -3,6 +3,8 @@
  * and 5,000 simulated stations, in three configurations measured in the same run:
  *
  * - `embeddedSqlite`: one `ejia-hub` process, its aedes broker and its SQLite ledger;
+ *   `embeddedSqliteSigned` the same with every event hash-chained and signed as a kiosk's
+ *   journal does (issue 10), reported also as a ratio to the unsigned run;
  * - `mosquittoPostgres`: Mosquitto (dynamic-security config from the registry), two
  *   `ejia-hub --broker external` ingest workers and PostgreSQL (docs/SCALING.md);
  * - `raw*`: the limit, the same number of rows batch-inserted straight into each store
@@ -38,23 +40,24 @@ const loginsOf = (d: BenchDistrict) =>
   d.configs.map((c) => ({ id: c.station.id, username: c.hub.username, password: c.hub.password ?? '' }))
 
 /** Warm the path (JIT, the first SQLite pages), then the measured run. */
-async function drive(url: string, d: BenchDistrict): Promise<LoadResult> {
+async function drive(url: string, d: BenchDistrict, signed = false): Promise<LoadResult> {
   const load = await StationLoad.connect(url, loginsOf(d))
   try {
     const { eventsPerStation, batchSize } = shape(d.configs.length)
-    await load.run({ eventsPerStation: batchSize, batchSize })
-    return await load.run({ eventsPerStation, batchSize, fromSeq: batchSize + 1 })
+    await load.run({ eventsPerStation: batchSize, batchSize, signed })
+    return await load.run({ eventsPerStation, batchSize, fromSeq: batchSize + 1, signed })
   } finally {
     await load.close()
   }
 }
 
-async function embeddedSqlite(d: BenchDistrict) {
+async function embeddedSqlite(d: BenchDistrict, signed = false) {
   const hub = runBin('hub', 'ejia-hub', [
     '--data',
     mkdtempSync(join(tmpdir(), 'ejia-bench-hub-')),
     '--registry',
     d.registryFile,
+    '--lab',
     '--host',
     '127.0.0.1',
     '--mqtt-port',
@@ -64,7 +67,7 @@ async function embeddedSqlite(d: BenchDistrict) {
   ])
   try {
     const { mqttPort } = (await hub.ready) as { mqttPort: number }
-    const result = await drive(`mqtt://127.0.0.1:${mqttPort}`, d)
+    const result = await drive(`mqtt://127.0.0.1:${mqttPort}`, d, signed)
     return { ...result, hubPeakRssMiB: Math.round(hub.memory().peak / MiB) }
   } finally {
     await hub.stop()
@@ -149,10 +152,16 @@ for (const n of sizes) {
   const db = await tempDatabase()
   const rawPostgres = await raw(d, () => PgStorage.open(db.url)).finally(() => db.drop())
   const embedded = await embeddedSqlite(d)
+  const signed = await embeddedSqlite(d, true)
   const scaled = await mosquittoPostgres(d)
   results[String(n)] = {
     ...shape(n),
     embeddedSqlite: { ...embedded, ratioToRaw: round(embedded.eventsPerS / rawSqlite.eventsPerS, 3) },
+    embeddedSqliteSigned: {
+      ...signed,
+      ratioToRaw: round(signed.eventsPerS / rawSqlite.eventsPerS, 3),
+      ratioToUnsigned: round(signed.eventsPerS / embedded.eventsPerS, 3),
+    },
     mosquittoPostgres: { ...scaled, ratioToRaw: round(scaled.eventsPerS / rawPostgres.eventsPerS, 3) },
     rawSqlite,
     rawPostgres,

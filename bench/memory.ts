@@ -129,6 +129,7 @@ async function hub(stations: number) {
     dataDir,
     '--registry',
     d.registryFile,
+    '--lab',
     '--host',
     '127.0.0.1',
     '--mqtt-port',

@@ -69,6 +69,7 @@ const hub = runBin('hub', 'ejia-hub', [
   dataDir,
   '--registry',
   district.registryFile,
+  '--lab',
   '--host',
   '127.0.0.1',
   '--mqtt-port',

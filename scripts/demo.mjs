@@ -165,6 +165,8 @@ const hub = await start('hub', 'hub/bin/ejia-hub.js', [
   `${demo}/hub`,
   '--registry',
   `${district}/registry.json`,
+  // plain MQTT and HTTP on loopback: the demo is a lab (issue 10; a district runs on TLS)
+  '--lab',
   '--host',
   '127.0.0.1',
   '--mqtt-port',
@@ -267,6 +269,9 @@ const scope = `from=${from}&to=${to}&town=${seededTown}`
 const pins = station.pins.map((p) => `${p.personId} ${p.name} PIN ${p.pin}`).join('\n    ')
 console.log(`
 ejia demo — 青山区, 15 towns, 517 village stations (up in ${((Date.now() - startedAt) / 1000).toFixed(0)} s after the build)
+
+  Lab mode: the hub serves plain MQTT and HTTP without TLS (ejia-hub --lab), for a demo only.
+  A district's hub runs on TLS files from \`ejia-config provision --ca\` (docs/OPERATIONS.md).
 
   Kiosk UI (station ${kioskStation}):  ${kiosk.localApi}/
   Kiosk agent status:              ${kiosk.localApi}/api/status

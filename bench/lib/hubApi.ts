@@ -7,13 +7,17 @@ export type BearerAuth = { authorization: string }
 
 export const bearer = (token: string): BearerAuth => ({ authorization: `Bearer ${token}` })
 
-/** Logs in as a browser does: the session cookie (`name=value`, for a Cookie header) and its CSRF token. */
+/**
+ * Logs in as a browser does: the session cookie (`name=value`, for a Cookie header) and its
+ * CSRF token. `fetcher` for a hub on HTTPS with the district CA (test/helpers/https.ts).
+ */
 export async function loginSession(
   api: string,
   username: string,
   password: string,
+  fetcher: typeof fetch = fetch,
 ): Promise<{ cookie: string; csrf: string }> {
-  const res = await fetch(`${api}/api/auth/login`, {
+  const res = await fetcher(`${api}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password }),
@@ -29,9 +33,14 @@ export async function loginSession(
 }
 
 /** Logs in and makes an API token, as a script's owner would once. */
-export async function apiToken(api: string, username: string, password: string): Promise<string> {
-  const { cookie, csrf } = await loginSession(api, username, password)
-  const res = await fetch(`${api}/api/auth/tokens`, {
+export async function apiToken(
+  api: string,
+  username: string,
+  password: string,
+  fetcher: typeof fetch = fetch,
+): Promise<string> {
+  const { cookie, csrf } = await loginSession(api, username, password, fetcher)
+  const res = await fetcher(`${api}/api/auth/tokens`, {
     method: 'POST',
     headers: { cookie, 'x-csrf-token': csrf, 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'script' }),
@@ -41,7 +50,11 @@ export async function apiToken(api: string, username: string, password: string):
 }
 
 /** The admin a hub process made for itself (`<dataDir>/initial-admin-password`), logged in with a token. */
-export async function initialAdminAuth(api: string, dataDir: string): Promise<BearerAuth> {
+export async function initialAdminAuth(
+  api: string,
+  dataDir: string,
+  fetcher: typeof fetch = fetch,
+): Promise<BearerAuth> {
   const [username, password] = readFileSync(join(dataDir, INITIAL_PASSWORD_FILE), 'utf8').split('\n')
-  return bearer(await apiToken(api, username as string, password as string))
+  return bearer(await apiToken(api, username as string, password as string, fetcher))
 }

@@ -1,4 +1,5 @@
 import { type CommitAck, codecs, type Event, stationTopic } from '@ejia/protocol'
+import { eventHash, type JournalKey, newJournalKey, signHash } from '@ejia/protocol/chain'
 import mqtt, { type MqttClient } from 'mqtt'
 import { v7 as uuidv7 } from 'uuid'
 import { percentile, round } from './stats.js'
@@ -13,6 +14,8 @@ interface Conn {
   station: LoadStation
   client: MqttClient
   waiting: ((ack: CommitAck) => void) | undefined
+  /** The station's journal key and its chain's last hash, for signed runs. */
+  journal?: { key: JournalKey; last: string | undefined }
 }
 
 export interface LoadResult {
@@ -63,6 +66,8 @@ export class StationLoad {
     batchSize: number
     fromSeq?: number
     ackTimeoutMs?: number
+    /** Hash-chain and sign the events as a kiosk's journal does (before the clock starts). */
+    signed?: boolean
   }): Promise<LoadResult> {
     const from = opts.fromSeq ?? 1
     const timeoutMs = opts.ackTimeoutMs ?? 60_000
@@ -70,9 +75,14 @@ export class StationLoad {
       const out: { payload: Buffer; events: number }[] = []
       for (let seq = from; seq < from + opts.eventsPerStation; seq += opts.batchSize) {
         const n = Math.min(opts.batchSize, from + opts.eventsPerStation - seq)
-        const events = Array.from({ length: n }, (_, k) => checkin(c.station.id, seq + k))
+        let events = Array.from({ length: n }, (_, k) => checkin(c.station.id, seq + k))
+        if (opts.signed) {
+          c.journal ??= { key: newJournalKey(), last: undefined }
+          events = chained(events, c.journal)
+        }
+        const key = opts.signed ? { key: c.journal?.key.publicKey } : {}
         out.push({
-          payload: Buffer.from(JSON.stringify({ sentAt: new Date().toISOString(), events })),
+          payload: Buffer.from(JSON.stringify({ sentAt: new Date().toISOString(), ...key, events })),
           events: n,
         })
       }
@@ -151,6 +161,15 @@ async function connectOne(url: string, station: LoadStation): Promise<Conn> {
   })
   await client.subscribeAsync(ackTopic, { qos: 1 })
   return conn
+}
+
+/** Events linked to the station's chain and signed, as its journal would. */
+function chained(events: Event[], journal: { key: JournalKey; last: string | undefined }): Event[] {
+  return events.map((e) => {
+    const linked = (journal.last === undefined ? e : { ...e, prev: journal.last }) as Event
+    journal.last = eventHash(linked)
+    return { ...linked, sig: signHash(journal.last, journal.key.privateKey) } as Event
+  })
 }
 
 function checkin(stationId: string, seq: number): Event {

@@ -13,7 +13,9 @@ const USAGE = `usage:
       photos, identifies the rest, and counts strangers accepted when each person is left
       out. Prints one JSON object.
   ejia-face forget PERSON --by CADRE [--reason personRequest] [--api http://127.0.0.1:8731]
-      Deletes a person's face data from the kiosk (through its running agent), journalled.`
+      Deletes a person's face data from the kiosk (through its running agent), journalled.
+      Prints the deletion receipt as JSON (stdout) and in words (stderr); reasons:
+      personRequest, consentWithdrawn, leftVillage, reenrol, other.`
 
 function fail(message: string): never {
   console.error(message)
@@ -65,8 +67,44 @@ async function runForget(argv: string[]): Promise<void> {
     body: JSON.stringify({ requestedBy: values.by, reason: values.reason }),
   }).catch((err: unknown) => fail(`cannot reach the kiosk agent at ${values.api}: ${(err as Error).message}`))
   const body = await res.text()
-  if (!res.ok) fail(`not deleted (${res.status}): ${body}`)
-  console.log(body)
+  const receipt = parseReceipt(body)
+  // a deletion whose checks failed (500 deletionUnverified) still prints what it destroyed
+  if (!receipt) fail(`not deleted (${res.status}): ${body}`)
+  console.log(JSON.stringify(receipt, null, 2))
+  console.error(receiptInWords(receipt))
+  if (!res.ok) fail(`deleted, but not verified (${res.status}): ${receipt.message ?? ''}`)
+}
+
+interface Receipt {
+  personId: string
+  deletedAt: string
+  requestedBy: string
+  reason: string
+  template: { sealedSha256: string; enrolledAt: string }
+  verified: { noRowLeft: boolean; noBytesLeft: boolean; notInGallery: boolean }
+  event: { id: string; seq: number }
+  message?: string
+}
+
+function parseReceipt(body: string): Receipt | undefined {
+  try {
+    const r = JSON.parse(body) as Partial<Receipt>
+    return r.verified && r.event && r.template ? (r as Receipt) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function receiptInWords(r: Receipt): string {
+  const check = (ok: boolean, what: string) => `  ${ok ? 'ok  ' : 'FAIL'} ${what}`
+  return [
+    `deleted the face template of ${r.personId} at ${r.deletedAt} (asked by ${r.requestedBy}: ${r.reason})`,
+    `  enrolled ${r.template.enrolledAt}; SHA-256 of the sealed template destroyed: ${r.template.sealedSha256}`,
+    check(r.verified.noRowLeft, 'no row of it left in faces.db (after a WAL checkpoint)'),
+    check(r.verified.noBytesLeft, 'its bytes are in neither faces.db nor faces.db-wal'),
+    check(r.verified.notInGallery, 'gone from the gallery: no face check-in can match it'),
+    `  journalled as face.deleted ${r.event.id} (seq ${r.event.seq}), sent to the hub's ledger`,
+  ].join('\n')
 }
 
 const [command, ...rest] = process.argv.slice(2)

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { caSha256, type StationConfig } from '@ejia/firmware-config'
 import type { Logger } from 'pino'
+import { loadJournalKey } from './adapters/files/journalKeyFile.js'
 import { createLocalApi, kioskUiDir } from './adapters/http/localApi.js'
 import { MqttUplink, readUplinkTls } from './adapters/mqtt/mqttUplink.js'
 import { SqliteJournal } from './adapters/sqlite/sqliteJournal.js'
@@ -47,6 +48,8 @@ export interface EdgeHandle {
 }
 
 export const JOURNAL_FILE = 'journal.db'
+/** The station's Ed25519 journal key (PKCS#8 PEM, mode 0600): made here, never sent. */
+export const JOURNAL_KEY_FILE = 'journal-key.pem'
 export const ROSTER_FILE = 'roster.db'
 
 /**
@@ -101,7 +104,14 @@ async function runEdge(
   const faults = new FaultBoard(clock)
   // read first: a missing certificate stops the start before anything is opened
   const tls = config.hub.tls ? readUplinkTls(config.hub.tls) : undefined
-  const journal = await SqliteJournal.open(join(config.dataDir, JOURNAL_FILE), stationId)
+  const journalKey = await loadJournalKey(join(config.dataDir, JOURNAL_KEY_FILE))
+  const journal = await SqliteJournal.open(join(config.dataDir, JOURNAL_FILE), stationId, journalKey)
+  if (journal.tailRefused !== undefined) {
+    log.error(
+      { seq: journal.tailRefused },
+      'the newest journal event is not what this station signed (the file was edited); the next event starts a new chain',
+    )
+  }
   // without a roster file, the kiosk holds the hub's roster for its station
   const replica =
     config.roster.file === '' ? await SqliteRoster.open(join(config.dataDir, ROSTER_FILE)) : undefined
@@ -158,8 +168,17 @@ async function runEdge(
     installed,
     ...(replica ? { replica } : {}),
   })
-  // a recognised face signs in by the same rules as a card: duty mode clocks a cadre
-  const faceRoutes = await startFace(config, face, agent, clock, log, (match) => devices.signIn.face(match))
+  // a recognised face signs in by the same rules as a card: duty mode clocks a cadre; face
+  // retention checks templates against the roster, once the hub has sent one
+  const faceRoutes = await startFace(
+    config,
+    face,
+    agent,
+    clock,
+    log,
+    (match) => devices.signIn.face(match),
+    () => (replica?.syncedVersion === 0 ? undefined : devices.roster()),
+  )
   const stopInputs = async () => {
     await devices.stop()
     if (!('unavailable' in faceRoutes.service)) await faceRoutes.service.close()

@@ -51,6 +51,19 @@ describe('remote settings', () => {
     expect(r.ok).toBe(false)
   })
 
+  it('never take the face template key or the models, and take how long templates are kept', () => {
+    const key = Buffer.alloc(32, 1).toString('base64')
+    expect(
+      checkRemoteSettings({ face: { templateKey: key, modelDir: '/tmp/models' } }).map((p) => p.path),
+    ).toEqual(['/face/templateKey', '/face/modelDir'])
+    const r = applyRemoteSettings(base, { face: { retentionDays: 90 } }, present)
+    expect(r.ok && r.config.face.retentionDays).toBe(90)
+    expect(r.ok && r.config.face.templateKey).toBe(base.face.templateKey)
+    expect(checkRemoteSettings({ face: { retentionDays: 7 } }).map((p) => p.path)).toEqual([
+      '/face/retentionDays',
+    ])
+  })
+
   it('report every problem with its path: range, unknown profile, duplicate names, a port this kiosk lacks', () => {
     const r = applyRemoteSettings(
       base,

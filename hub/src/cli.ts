@@ -6,22 +6,30 @@ import { parseCount, parseInterval } from './backup/interval.js'
 import { type HubOptions, startHub } from './main.js'
 import { isPostgresUrl } from './storage/hubStores.js'
 
-const USAGE = `usage: ejia-hub --data DIR --registry FILE [--mqtt-port N] [--http-port N]
-               [--host ADDR] [--http-host ADDR] [--secure-cookies] [--metrics-public]
+const USAGE = `usage: ejia-hub --data DIR --registry FILE
+               --tls-cert FILE --tls-key FILE --tls-ca FILE [--mqtts-port 8883] [--https-port 8443]
+               [--lab [--mqtt-port 1883] [--http-port 8080] [--secure-cookies]]
+               [--host ADDR] [--http-host ADDR] [--metrics-public]
                [--backup-dir DIR [--backup-every 6h] [--backup-keep 28]]
+  --tls-cert/--tls-key/--tls-ca (PEM: the hub's server certificate and key and the district
+  CA, the hub/ folder of \`ejia-config provision --ca\`): kiosks connect over mqtts on
+  --mqtts-port with a certificate from that CA naming the station they log in as, and the
+  API and dashboard are served over HTTPS on --https-port with the same server certificate
+  (operators log in with their passwords; session cookies are Secure, answers carry HSTS).
+  --lab: plain MQTT on --mqtt-port and HTTP on --http-port without TLS, for a lab or a demo
+  only (beside mqtts and HTTPS when the TLS files are given too). The hub refuses to start
+  with neither.
   --host is where the MQTT broker listens (default 0.0.0.0: kiosks must reach it);
-  --http-host where the API and dashboard listen (default 127.0.0.1: serve them to the
-  control centres through a reverse proxy with HTTPS, and pass --secure-cookies).
+  --http-host where the API and dashboard listen (default 127.0.0.1: the machine itself, or
+  a reverse proxy; 0.0.0.0 for the control centres to reach the hub's HTTPS directly).
+  --secure-cookies marks cookies Secure on plain HTTP too (a lab hub behind an HTTPS proxy).
   A new hub makes the operator admin, its password in DIR/initial-admin-password.
   GET /metrics (Prometheus) needs a district operator's API token, unless --metrics-public.
   --backup-dir makes an online backup of hub.db (and copies new photos) every
   --backup-every (default 6h), keeping the newest --backup-keep (default 28, a week);
   restore with ejia-backup. Without it the hub makes no backups.
-  --tls-cert/--tls-key/--tls-ca (PEM: the hub's server certificate and key and the district
-  CA, from \`ejia-config provision --ca\`) add an mqtts listener on --mqtts-port (default
-  8883) that takes only kiosks with a certificate from that CA naming the station they log
-  in as. --tls-only turns the plain MQTT listener off.
-  Port 0 picks a free port. Prints the bound ports as one JSON line once listening.
+  Port 0 picks a free port. Prints the bound ports as one JSON line once listening
+  ({"mqttPort","mqttsPort","httpPort","httpsPort"}; 0 or null for a listener that is off).
   --store postgres://user@host/db keeps the hub's data in PostgreSQL instead of DIR/hub.db
   (photos and the lock stay in DIR; back it up with pg_dump, not --backup-dir).
   --broker external --mqtt-url URL [--mqtt-username NAME --mqtt-password-file FILE]: the
@@ -29,6 +37,10 @@ const USAGE = `usage: ejia-hub --data DIR --registry FILE [--mqtt-port N] [--htt
   with the ingest workers, and station logins and ACLs are the broker's (ejia-config
   broker-acl). Without --data, --broker external or cluster starts an ingest worker
   (ejia-hub --broker external alone says how; docs/SCALING.md).`
+
+/** Without TLS files and without --lab: what to do, in one line (issue 10). */
+const NEEDS_TLS =
+  'ejia-hub: no TLS files: give --tls-cert, --tls-key and --tls-ca (the hub/ folder of `ejia-config provision --ca`), or --lab for plain MQTT and HTTP in a lab or a demo'
 
 const { values } = parseArgs({
   options: {
@@ -44,7 +56,8 @@ const { values } = parseArgs({
     'tls-key': { type: 'string' },
     'tls-ca': { type: 'string' },
     'mqtts-port': { type: 'string', default: '8883' },
-    'tls-only': { type: 'boolean', default: false },
+    'https-port': { type: 'string', default: '8443' },
+    lab: { type: 'boolean', default: false },
     'backup-dir': { type: 'string' },
     'backup-every': { type: 'string', default: '6h' },
     'backup-keep': { type: 'string', default: '28' },
@@ -63,7 +76,7 @@ if (!values.data || !values.registry || !['embedded', 'external'].includes(value
 let registry: ReturnType<typeof loadRegistry>
 let mqttPort: number
 let httpPort: number
-let mqtts: HubOptions['mqtts']
+let tls: HubOptions['tls']
 let backup: HubOptions['backup']
 let externalBroker: HubOptions['externalBroker']
 try {
@@ -88,13 +101,14 @@ try {
   if (tlsFiles.some((f) => f !== undefined)) {
     const [cert, key, ca] = tlsFiles
     if (!cert || !key || !ca) throw new RangeError('--tls-cert, --tls-key and --tls-ca go together')
-    mqtts = {
-      port: parsePort('mqtts-port', values['mqtts-port']),
-      tls: { cert: readFileSync(cert), key: readFileSync(key), ca: readFileSync(ca) },
+    tls = {
+      cert: readFileSync(cert),
+      key: readFileSync(key),
+      ca: readFileSync(ca),
+      mqttsPort: parsePort('mqtts-port', values['mqtts-port']),
+      httpsPort: parsePort('https-port', values['https-port']),
     }
-  }
-  if (values['tls-only'] && !mqtts)
-    throw new RangeError('--tls-only needs --tls-cert, --tls-key and --tls-ca')
+  } else if (!values.lab) throw new RangeError(NEEDS_TLS)
   if (values['backup-dir'])
     backup = {
       backupDir: values['backup-dir'],
@@ -120,7 +134,8 @@ const hub = await startHub({
   ...(backup ? { backup } : {}),
   ...(externalBroker ? { externalBroker } : {}),
   ...(values.store ? { store: values.store } : {}),
-  ...(mqtts ? { mqtts, plainMqtt: !values['tls-only'] } : {}),
+  ...(tls ? { tls } : {}),
+  lab: values.lab,
 }).catch((err: unknown) => {
   // e.g. a port already taken, or a ledger from a newer version: say so and stop
   log.fatal({ err }, 'hub could not start')
@@ -129,4 +144,11 @@ const hub = await startHub({
 })
 // the stop handler before the ready line: a supervisor may send SIGTERM as soon as it reads it
 stopOnSignals(() => hub.stop(), log)
-console.log(JSON.stringify({ mqttPort: hub.mqttPort, mqttsPort: hub.mqttsPort, httpPort: hub.httpPort }))
+console.log(
+  JSON.stringify({
+    mqttPort: hub.mqttPort,
+    mqttsPort: hub.mqttsPort,
+    httpPort: hub.httpPort,
+    httpsPort: hub.httpsPort,
+  }),
+)

@@ -5,18 +5,17 @@ import Fastify from 'fastify'
 import type { Logger } from 'pino'
 import { aedesCluster } from './broker/aedesCluster.js'
 import type { MessageBus } from './broker/bus.js'
-import { createEmbeddedBroker } from './broker/embeddedBroker.js'
+import { type BrokerTls, createEmbeddedBroker } from './broker/embeddedBroker.js'
 import { ExternalBus } from './broker/externalBus.js'
 import { StationAuth } from './broker/stationAuth.js'
 import { HubMetrics } from './http/metrics.js'
+import { ChainCheck, raiseIntegrityAlarm } from './ingest/chainCheck.js'
 import { Counters } from './ingest/counters.js'
 import { EventIngest } from './ingest/eventIngest.js'
 import { GroupCommitter } from './ingest/groupCommitter.js'
 import { IngestBooks } from './ingest/ingestBooks.js'
-import { isPostgresUrl } from './storage/hubStores.js'
-import { PgStorage } from './storage/postgres/pgStorage.js'
-import { SqliteStorage } from './storage/sqlite/sqliteStorage.js'
-import { type Storage, syncRegistry } from './storage/storage.js'
+import { isPostgresUrl, openHubStores } from './storage/hubStores.js'
+import { syncRegistry } from './storage/storage.js'
 import { HUB_VERSION } from './version.js'
 
 /** Where the worker's kiosks are: on the district's broker, or on this worker itself as an aedes cluster node. */
@@ -40,7 +39,12 @@ export type WorkerBroker =
       prefix?: string
       /** Where this node takes kiosks; station logins and ACLs from the registry, as the hub's. */
       host: string
+      /** Plain MQTT, served only in lab mode. */
       port: number
+      /** mqtts with client certificates from the district CA, as the hub's (issue 10). */
+      tls?: BrokerTls & { mqttsPort: number }
+      /** Lab mode: plain MQTT on `port` too. A node with neither `tls` nor `lab` refuses to start. */
+      lab: boolean
     }
 
 export interface IngestWorkerOptions {
@@ -56,8 +60,10 @@ export interface IngestWorkerOptions {
 
 export interface IngestWorkerHandle {
   httpPort: number | null
-  /** The port a cluster node takes kiosks on; null on an external broker. */
+  /** The plain MQTT port a cluster node takes kiosks on: 0 outside lab mode, null on an external broker. */
   mqttPort: number | null
+  /** The mqtts port of a cluster node with TLS; null otherwise. */
+  mqttsPort: number | null
   stop(): Promise<void>
 }
 
@@ -70,12 +76,14 @@ export interface IngestWorkerHandle {
  */
 export async function startIngestWorker(opts: IngestWorkerOptions): Promise<IngestWorkerHandle> {
   const { log } = opts
+  if (opts.broker.kind === 'cluster' && !opts.broker.tls && !opts.broker.lab)
+    throw new RangeError('a cluster node needs TLS files, or lab mode for plain MQTT (issue 10)')
   const now = opts.now ?? Date.now
-  const storage: Storage & { db: { onTransaction: ((s: number, ok: boolean) => void) | undefined } } =
-    isPostgresUrl(opts.store) ? await PgStorage.open(opts.store) : await SqliteStorage.open(opts.store)
+  const stores = await openHubStores(opts.store, now)
+  const { storage } = stores
   await syncRegistry(storage, opts.registry)
   const metrics = new HubMetrics(HUB_VERSION)
-  storage.db.onTransaction = (seconds, ok) => metrics.observeTransaction(seconds, ok)
+  stores.observeTransactions((seconds, ok) => metrics.observeTransaction(seconds, ok))
   const counters = new Counters()
   const books = new IngestBooks({ storage, counters, log })
   const committer = new GroupCommitter(storage, {
@@ -85,9 +93,18 @@ export async function startIngestWorker(opts: IngestWorkerOptions): Promise<Inge
   })
   const node = await connectBroker(opts.broker, { registry: opts.registry, counters, log, now })
   const { bus } = node
+  const chain = new ChainCheck({
+    storage,
+    integrity: stores.integrity,
+    counters,
+    log: log.child({ name: 'hub:chain' }),
+    onFindings: (findings) => void raiseIntegrityAlarm(stores.alarms, findings, now(), log),
+  })
+  await chain.start()
   const ingest = new EventIngest({
     bus,
     committer,
+    chain,
     counters,
     log: log.child({ name: 'hub:ingest' }),
     now,
@@ -96,7 +113,7 @@ export async function startIngestWorker(opts: IngestWorkerOptions): Promise<Inge
     onEventsSeen: () => undefined,
   })
   await bus.subscribe(allStationsFilter('events'), (t, p) => ingest.handle(t, p), { shared: true })
-  const mqttPort = await node.listen()
+  const { mqttPort, mqttsPort } = await node.listen()
 
   const http = opts.http ? Fastify({ logger: false }) : undefined
   if (http) {
@@ -130,6 +147,7 @@ export async function startIngestWorker(opts: IngestWorkerOptions): Promise<Inge
       broker: opts.broker.kind,
       httpPort,
       mqttPort,
+      mqttsPort,
     },
     'ingest worker started',
   )
@@ -137,20 +155,22 @@ export async function startIngestWorker(opts: IngestWorkerOptions): Promise<Inge
   return {
     httpPort,
     mqttPort,
+    mqttsPort,
     async stop() {
       await http?.close()
       await node.close()
       await committer.flush()
       await books.stop()
-      await storage.close()
+      chain.stop()
+      await stores.close()
     },
   }
 }
 
 interface BrokerNode {
   bus: MessageBus
-  /** Starts taking kiosks, once the worker's own subscriptions are in place; the port, or null. */
-  listen(): Promise<number | null>
+  /** Starts taking kiosks, once the worker's own subscriptions are in place; the ports, or null. */
+  listen(): Promise<{ mqttPort: number | null; mqttsPort: number | null }>
   connected(): boolean
   clients(): number
   close(): Promise<void>
@@ -171,7 +191,7 @@ async function connectBroker(
     })
     return {
       bus,
-      listen: async () => null,
+      listen: async () => ({ mqttPort: null, mqttsPort: null }),
       connected: () => bus.connected(),
       clients: () => 0,
       close: () => bus.close(),
@@ -185,7 +205,10 @@ async function connectBroker(
   })
   return {
     bus: node.bus,
-    listen: () => node.listen(broker.host, broker.port),
+    listen: async () => ({
+      mqttPort: broker.lab ? await node.listen(broker.host, broker.port) : 0,
+      mqttsPort: broker.tls ? await node.listenTls(broker.host, broker.tls.mqttsPort, broker.tls) : null,
+    }),
     connected: () => true,
     clients: () => node.connectedClients(),
     close: () => node.close(),

@@ -12,6 +12,7 @@ import type { MessageBus } from './broker/bus.js'
 import { DeniedLogins } from './broker/deniedLogins.js'
 import { type BrokerTls, createEmbeddedBroker } from './broker/embeddedBroker.js'
 import { ExternalBus } from './broker/externalBus.js'
+import { type BrokerLimits, DEFAULT_BROKER_LIMITS, FloodGuard } from './broker/floodGuard.js'
 import { StationAuth } from './broker/stationAuth.js'
 import { CredentialRotation } from './fleet/credentialRotation.js'
 import { Fleet } from './fleet/fleet.js'
@@ -21,7 +22,9 @@ import { StationRevocation } from './fleet/revocation.js'
 import { RosterSync, type RosterSyncOptions } from './fleet/rosterSync.js'
 import { StationControl } from './fleet/stationControl.js'
 import { createApi } from './http/api.js'
+import { listenApi } from './http/apiListeners.js'
 import { HubMetrics } from './http/metrics.js'
+import { ChainCheck, raiseIntegrityAlarm } from './ingest/chainCheck.js'
 import { Counters } from './ingest/counters.js'
 import { EventIngest } from './ingest/eventIngest.js'
 import { GroupCommitter } from './ingest/groupCommitter.js'
@@ -33,16 +36,31 @@ import { openHubStores } from './storage/hubStores.js'
 import { syncRegistry } from './storage/storage.js'
 import { HUB_VERSION } from './version.js'
 
+/**
+ * The hub's TLS (issue 10, docs/OPERATIONS.md, "Provisioning with a district CA"): mqtts with
+ * client certificates from the district CA on `mqttsPort`, and the API and dashboard over
+ * HTTPS on `httpsPort`, both with the hub's server certificate.
+ */
+export interface HubTls extends BrokerTls {
+  mqttsPort: number
+  httpsPort: number
+}
+
 export interface HubOptions {
   dataDir: string
   registry: Registry
   mqttHost: string
+  /** Plain MQTT, served only in lab mode. */
   mqttPort: number
-  /** Serve plain MQTT on mqttPort (default true); off for a hub that takes kiosks only over TLS. */
-  plainMqtt?: boolean
-  /** mqtts with client certificates from the district CA (docs/OPERATIONS.md, "Provisioning with a district CA"). */
-  mqtts?: { port: number; tls: BrokerTls }
+  tls?: HubTls
+  /**
+   * Lab mode: plain MQTT on mqttPort and plain HTTP on httpPort, beside TLS when it is given
+   * too. For a lab, a demo or a test only; a hub with neither `tls` nor `lab` refuses to
+   * start (`ejia-hub --lab`).
+   */
+  lab: boolean
   httpHost: string
+  /** Plain HTTP, served only in lab mode. */
   httpPort: number
   log: Logger
   now?: () => number
@@ -53,6 +71,11 @@ export interface HubOptions {
    * "Alarms"); each one left out keeps its default (DEFAULT_FLEET_WATCH).
    */
   fleetWatch?: Partial<FleetWatchOptions>
+  /**
+   * The embedded broker's rate limits per station and address (docs/RELIABILITY.md,
+   * "Broker limits"); each one left out keeps its default (DEFAULT_BROKER_LIMITS).
+   */
+  brokerLimits?: Partial<BrokerLimits>
   /** Serve GET /metrics without a token, for a Prometheus on a private network. */
   metricsPublic?: boolean
   /**
@@ -60,7 +83,7 @@ export interface HubOptions {
    * `admin` with a random password, written to `<dataDir>/initial-admin-password`.
    */
   initialAdmin?: { username: string; password: string }
-  /** Session cookies marked Secure: the API is reached over HTTPS. */
+  /** Session cookies marked Secure on plain HTTP too: the API is reached through an HTTPS proxy. */
   secureCookies?: boolean
   /** Online backups of hub.db and a photo mirror, on a schedule (docs/OPERATIONS.md, "Backup"). */
   backup?: BackupScheduleOptions
@@ -84,10 +107,14 @@ export interface HubOptions {
 }
 
 export interface HubHandle {
-  /** 0 when plain MQTT is off. */
+  /** Plain MQTT; 0 outside lab mode. */
   mqttPort: number
+  /** null without TLS. */
   mqttsPort: number | null
+  /** Plain HTTP; 0 outside lab mode. */
   httpPort: number
+  /** null without TLS. */
+  httpsPort: number | null
   stop(): Promise<void>
 }
 
@@ -99,6 +126,8 @@ export const PHOTOS_DIR = 'photos'
 /** The composition root of the hub: storage, broker, ingest, fleet and API, wired. */
 export async function startHub(opts: HubOptions): Promise<HubHandle> {
   const { log, registry } = opts
+  if (!opts.tls && !opts.lab)
+    throw new RangeError('the hub needs TLS files, or lab mode for plain MQTT and HTTP (issue 10)')
   const now = opts.now ?? Date.now
   mkdirSync(opts.dataDir, { recursive: true })
   // a restore refuses to replace hub.db under a running hub (ejia-backup restore)
@@ -148,6 +177,10 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
   })
   const fleetWatchOpts = { ...DEFAULT_FLEET_WATCH, ...opts.fleetWatch }
   const deniedLogins = new DeniedLogins({ windowMs: fleetWatchOpts.deniedLoginsWindowMs, now })
+  const flood = new FloodGuard(
+    { ...DEFAULT_BROKER_LIMITS, ...opts.brokerLimits },
+    { now, quietMs: fleetWatchOpts.brokerFloodQuietMs },
+  )
   const broker = opts.externalBroker
     ? await externalBroker(opts.externalBroker, log)
     : await createEmbeddedBroker({
@@ -155,10 +188,20 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
         counters,
         log: log.child({ name: 'hub:broker' }),
         onLoginDenied: (denial) => deniedLogins.record(denial),
+        flood,
       })
+  const chain = new ChainCheck({
+    storage,
+    integrity: stores.integrity,
+    counters,
+    log: log.child({ name: 'hub:chain' }),
+    onFindings: (findings) => void raiseIntegrityAlarm(stores.alarms, findings, now(), log),
+  })
+  await chain.start()
   const ingest = new EventIngest({
     bus: broker.bus,
     committer,
+    chain,
     counters,
     log: log.child({ name: 'hub:ingest' }),
     now,
@@ -204,8 +247,8 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
   await broker.bus.subscribe(allStationsFilter('configState'), (t, p) => control.handleConfigState(t, p))
   await broker.bus.subscribe(allStationsFilter('commandResult'), (t, p) => control.handleCommandResult(t, p))
   await control.republish()
-  const mqttPort = opts.plainMqtt === false ? 0 : await broker.listen(opts.mqttHost, opts.mqttPort)
-  const mqttsPort = opts.mqtts ? await broker.listenTls(opts.mqttHost, opts.mqtts.port, opts.mqtts.tls) : null
+  const mqttPort = opts.lab ? await broker.listen(opts.mqttHost, opts.mqttPort) : 0
+  const mqttsPort = opts.tls ? await broker.listenTls(opts.mqttHost, opts.tls.mqttsPort, opts.tls) : null
 
   const { work } = stores
   const photos = new FilePhotoStore(join(opts.dataDir, PHOTOS_DIR))
@@ -247,6 +290,7 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
     {
       stations: () => fleet.list(),
       deniedLogins,
+      floods: () => flood.recent(),
       alarms,
       log: log.child({ name: 'hub:alarms' }),
       now,
@@ -290,7 +334,8 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
       version: HUB_VERSION,
       startedAt,
       now,
-      brokerInfo: () => ({ port: mqttPort, clients: broker.connectedClients() }),
+      brokerInfo: () => ({ port: mqttPort, tlsPort: mqttsPort, clients: broker.connectedClients() }),
+      brokerThrottles: () => flood.byStation(),
       photos,
       stationAuth,
       // kiosks show study hours, plans and the rota: changes reach them on the next heartbeat
@@ -303,26 +348,41 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
       control,
       controlStore,
       revocation,
+      chain,
+      integrity: stores.integrity,
       ...(backups ? { backupStatus: () => backups.status() } : {}),
+      // HSTS would send a browser to HTTPS on the lab's plain port as well
+      ...(opts.tls ? { https: opts.tls, hsts: !opts.lab } : {}),
     },
     log.child({ name: 'hub:http' }),
   )
-  await api.listen({ host: opts.httpHost, port: opts.httpPort })
-  const address = api.server.address()
-  const httpPort = typeof address === 'object' && address ? address.port : opts.httpPort
-  log.info({ mqttPort, mqttsPort, httpPort, stations: registry.stations.length }, 'hub started')
+  const listeners = await listenApi(api, {
+    host: opts.httpHost,
+    https: opts.tls !== undefined,
+    httpsPort: opts.tls?.httpsPort ?? 0,
+    plain: opts.lab,
+    httpPort: opts.httpPort,
+  })
+  const { httpPort, httpsPort } = listeners
+  log.info(
+    { mqttPort, mqttsPort, httpPort, httpsPort, lab: opts.lab, stations: registry.stations.length },
+    'hub started',
+  )
+  if (opts.lab) log.warn('lab mode: plain MQTT and HTTP without TLS, for a lab or a demo only')
 
   return {
     mqttPort,
     mqttsPort,
     httpPort,
+    httpsPort,
     async stop() {
-      await api.close()
+      await listeners.close()
       await backups?.stop()
       await dutyWatch.stop()
       await fleetWatch.stop()
       rotation?.stop()
       await broker.close()
+      chain.stop()
       await committer.flush()
       await fleet.stop()
       await books.stop()

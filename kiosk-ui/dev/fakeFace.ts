@@ -68,7 +68,12 @@ export class FakeFace {
 
   info() {
     return this.enabled
-      ? { enabled: true, modelVersion: this.deps.config.modelVersion, enrolled: this.enrolled.size }
+      ? {
+          enabled: true,
+          modelVersion: this.deps.config.modelVersion,
+          enrolled: this.enrolled.size,
+          retentionDays: 365,
+        }
       : { enabled: false, reason: 'face check-in is off in this kiosk config (fake)' }
   }
 

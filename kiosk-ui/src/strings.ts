@@ -191,21 +191,24 @@ export const zh = {
     sending: '正在保存…',
     done: (name: string) => `${name} 的人脸登记成功`,
     refused: '已记录：不同意。不影响签到，刷卡、扫码、密码都可以用',
+    faceOff: '本机暂未开通刷脸签到，不能登记人脸',
     again: '重新拍照',
   },
   /**
    * The consent text shown before enrolment, accepted on its own screen (PIPL art. 14, 28–29:
    * separate consent for sensitive data; the 2025 face-recognition rules: say what is kept
-   * where, offer other ways). Its version is recorded with each decision; change the version
-   * whenever the words change.
+   * where and for how long (PIPL art. 17, 19), offer other ways). Its version is recorded with
+   * each decision; change the version whenever the words change. 2025.2 added how long the
+   * data is kept (issue 10): the station's face.retentionDays, from GET /api/face.
    */
   consent: {
-    version: 'face-consent-zh-2025.1',
+    version: 'face-consent-zh-2025.2',
     title: '人脸识别签到 知情同意',
-    paragraphs: [
+    paragraphs: (retentionDays: number) => [
       '为了方便您在本服务站签到、值班打卡和查看学时，本机可以用人脸识别确认您是谁。',
       '登记时拍 3 到 5 张您的面部照片，算出一组人脸特征数据。照片算完立即丢弃，不保存、不上传。',
       '人脸特征数据只加密保存在这台签到机上，不上传到镇里、区里或任何地方；上传的只有签到记录。',
+      `连续 ${retentionDays} 天没有用人脸签到，或您不在本站名册上了，本机会自动删除您的人脸特征数据。`,
       '您可以随时撤回同意，请值班干部在本机删除您的人脸数据，删除后无法恢复。',
       '不用人脸也能签到：刷卡、扫码、密码签到和干部代签一直可以用。不同意不影响您参加任何活动。',
       '依据：《中华人民共和国个人信息保护法》《人脸识别技术应用安全管理办法》。',

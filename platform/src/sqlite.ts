@@ -77,6 +77,25 @@ async function migrate(db: Database, file: string, migrations: readonly Migratio
   }
 }
 
+/**
+ * Adds nullable columns that older releases of the program do not know, without a schema
+ * version: the file stays at the version they know, so a kiosk agent that rolls back after
+ * an upgrade (docs/OPERATIONS.md, "Releasing and staging an agent upgrade") still opens it,
+ * and its rows leave the new columns NULL. Only for additions the older code can ignore;
+ * anything else is a migration. Idempotent: run at every open, after the migrations.
+ * `table` and the column names are the program's own, never input.
+ */
+export async function addCompatibleColumns(
+  db: Database,
+  table: string,
+  columns: Readonly<Record<string, 'TEXT' | 'INTEGER' | 'REAL'>>,
+): Promise<void> {
+  const have = new Set((await db.all<{ name: string }[]>(`PRAGMA table_info(${table})`)).map((c) => c.name))
+  for (const [name, type] of Object.entries(columns)) {
+    if (!have.has(name)) await db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`)
+  }
+}
+
 /** True for SQLite's "disk full" and "I/O error" results, which mean the storage is failing. */
 export function isStorageFailure(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code

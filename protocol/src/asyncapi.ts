@@ -1,4 +1,4 @@
-import { MAX_PAYLOAD_BYTES } from './limits.js'
+import { MAX_MQTT_PACKET_BYTES, MAX_PAYLOAD_BYTES } from './limits.js'
 import { channelNames, channels, PROTOCOL_VERSION, TOPIC_ROOT } from './topics.js'
 
 /**
@@ -36,7 +36,8 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
       description: [
         'MQTT contract between a station kiosk (edge agent) and the hub.',
         'Payloads are UTF-8 JSON with camelCase keys.',
-        `No payload may exceed ${MAX_PAYLOAD_BYTES} bytes.`,
+        `No payload may exceed ${MAX_PAYLOAD_BYTES} bytes;`,
+        `the broker closes the connection of a client that sends an MQTT packet over ${MAX_MQTT_PACKET_BYTES} bytes.`,
         'A station may publish only its own up channels and subscribe only to its own down channels.',
       ].join(' '),
     },
@@ -48,6 +49,7 @@ export function buildAsyncApiDocument(): Record<string, unknown> {
         protocolVersion: '3.1.1',
         description:
           'The hub broker; each station logs in with its own username (its station id) and secret.',
+        bindings: { mqtt: { maximumPacketSize: MAX_MQTT_PACKET_BYTES, bindingVersion: '0.2.0' } },
       },
     },
     channels: channelDocs,

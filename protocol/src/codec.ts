@@ -7,6 +7,7 @@ import { type Event, EventEnvelope } from './event.js'
 import { type EventType, eventBodies, eventTypes } from './events/index.js'
 import { EventId, Timestamp } from './ids.js'
 import { MAX_BATCH_EVENTS, MAX_EVENT_BODY_BYTES, MAX_PAYLOAD_BYTES } from './limits.js'
+import { JournalPublicKey } from './messages.js'
 import { type Channel, channels } from './topics.js'
 
 // TypeBox stops collecting errors after `maxErrors` (8 by default) as a guard against
@@ -136,13 +137,19 @@ export interface InvalidEvent {
 
 export interface DecodedBatch {
   sentAt: string
+  /** The station's journal public key, when it signs its events. */
+  key?: string
   events: Event[]
   invalid: InvalidEvent[]
 }
 
 const batchShape = Compile(
   Type.Object(
-    { sentAt: Timestamp, events: Type.Array(Type.Unknown(), { minItems: 1, maxItems: MAX_BATCH_EVENTS }) },
+    {
+      sentAt: Timestamp,
+      key: Type.Optional(JournalPublicKey),
+      events: Type.Array(Type.Unknown(), { minItems: 1, maxItems: MAX_BATCH_EVENTS }),
+    },
     { additionalProperties: false },
   ),
 )
@@ -167,7 +174,9 @@ export function decodeEventBatch(payload: Uint8Array | string): Decoded<DecodedB
     const id = (item as { id?: unknown } | null)?.id
     invalid.push(eventIdValidator.Check(id) ? { index, id, errors } : { index, errors })
   })
-  return { ok: true, value: { sentAt: raw.sentAt, events, invalid } }
+  const value: DecodedBatch = { sentAt: raw.sentAt, events, invalid }
+  if (raw.key !== undefined) value.key = raw.key
+  return { ok: true, value }
 }
 
 /** One codec per channel, built from the channel table. */

@@ -10,6 +10,20 @@ const envelopeFields = {
     description: 'Per-station sequence: starts at 1, rises by exactly 1 per event, survives restarts',
   }),
   time: timestamp('Device clock when the event was recorded (may be skewed)'),
+  prev: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9_-]{43}$',
+      description:
+        "Hash of the station's previous event (SHA-256 of its canonical JSON, base64url); absent on the first signed event",
+    }),
+  ),
+  sig: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9_-]{86}$',
+      description:
+        "Ed25519 signature by the station's journal key over this event's hash (base64url); absent from kiosks that do not sign",
+    }),
+  ),
 }
 
 /**

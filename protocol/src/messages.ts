@@ -3,10 +3,17 @@ import { EventEnvelope, EventSchema } from './event.js'
 import { EventId, Timestamp, timestamp } from './ids.js'
 import { MAX_BATCH_EVENTS } from './limits.js'
 
+/** The station's journal public key: what the hub pins and verifies signatures with. */
+export const JournalPublicKey = Type.String({
+  pattern: '^[A-Za-z0-9_-]{43}$',
+  description: "The station's Ed25519 journal public key, raw, base64url; the hub pins the first it sees",
+})
+
 /** Uplink, QoS 1: a batch of journalled events, oldest backlog and newest live mixed. */
 export const EventBatch = Type.Object(
   {
     sentAt: timestamp('Device clock when the batch was sent'),
+    key: Type.Optional(JournalPublicKey),
     events: Type.Array(EventEnvelope, { minItems: 1, maxItems: MAX_BATCH_EVENTS }),
   },
   { additionalProperties: false, title: 'EventBatch' },
@@ -15,7 +22,11 @@ export type EventBatch = Static<typeof EventBatch>
 
 /** EventBatch as documented: each event fully typed. */
 export const EventBatchDoc = Type.Object(
-  { sentAt: Timestamp, events: Type.Array(EventSchema, { minItems: 1, maxItems: MAX_BATCH_EVENTS }) },
+  {
+    sentAt: Timestamp,
+    key: Type.Optional(JournalPublicKey),
+    events: Type.Array(EventSchema, { minItems: 1, maxItems: MAX_BATCH_EVENTS }),
+  },
   { additionalProperties: false, title: 'EventBatch' },
 )
 

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type { Registry, StationConfig } from '@ejia/firmware-config'
 import mqtt from 'mqtt'
 import { afterAll, describe, expect, it } from 'vitest'
+import { caFetch } from '../helpers/https.js'
 import { type BearerAuth, initialAdminAuth } from '../helpers/hub.js'
 import { kill9, type Proc, runBin } from '../helpers/processes.js'
 import { until } from '../helpers/wait.js'
@@ -46,7 +47,7 @@ async function tryTlsLogin(
 
 /**
  * Issue 8, acceptance: the sample district provisioned with a new district CA, a hub on
- * mqtts only, and three kiosks from their bundles over mutual TLS, all real processes.
+ * mqtts and HTTPS only (issue 10), and three kiosks from their bundles over mutual TLS, all real processes.
  * Events reach the ledger; a certificate of another station is refused; a revoked station
  * is disconnected and refused (across a hub restart) while the others go on, and comes
  * back with its backlog once unrevoked.
@@ -118,16 +119,16 @@ describe('provisioning with a district CA, kiosks over mutual TLS, revocation', 
     expect(sheet).toContain('肖家沟村')
     expect(sheet).not.toContain(config(a).hub.password)
 
-    // the hub on mqtts only, with the bundle's server certificate
-    const hubArgs = (mqttsPort: number, httpPort: number) => [
+    // the hub on mqtts and HTTPS only (no --lab), with the bundle's server certificate
+    const hubArgs = (mqttsPort: number, httpsPort: number) => [
       '--data',
       hubData,
       '--registry',
       registryFile,
       '--host',
       '127.0.0.1',
-      '--http-port',
-      String(httpPort),
+      '--https-port',
+      String(httpsPort),
       '--tls-cert',
       join(bundle, 'hub', 'server.crt'),
       '--tls-key',
@@ -136,17 +137,18 @@ describe('provisioning with a district CA, kiosks over mutual TLS, revocation', 
       join(bundle, 'hub', 'ca.crt'),
       '--mqtts-port',
       String(mqttsPort),
-      '--tls-only',
     ]
     let hub = runBin('hub', 'ejia-hub', hubArgs(0, 0))
     procs.push(hub)
-    const ports = (await hub.firstJson) as { mqttPort: number; mqttsPort: number; httpPort: number }
-    expect(ports.mqttPort).toBe(0)
+    const ports = (await hub.firstJson) as { mqttPort: number; mqttsPort: number; httpsPort: number }
+    expect(ports).toMatchObject({ mqttPort: 0, httpPort: 0 })
     const mqtts = `mqtts://127.0.0.1:${ports.mqttsPort}`
-    const api = `http://127.0.0.1:${ports.httpPort}`
-    const auth: BearerAuth = await initialAdminAuth(api, hubData)
+    // operators over HTTPS, checking the hub against the district CA
+    const api = `https://127.0.0.1:${ports.httpsPort}`
+    const hubFetch = caFetch(readFileSync(join(bundle, 'hub', 'ca.crt')))
+    const auth: BearerAuth = await initialAdminAuth(api, hubData, hubFetch)
     const get = async (path: string) =>
-      (await (await fetch(`${api}${path}`, { headers: auth })).json()) as any
+      (await (await hubFetch(`${api}${path}`, { headers: auth })).json()) as any
 
     // three kiosks from their bundles: the config beside its certificate, key and CA
     const kiosks = new Map<string, string>()
@@ -201,7 +203,7 @@ describe('provisioning with a district CA, kiosks over mutual TLS, revocation', 
     )
 
     // revoke c: its connection is closed, it is refused, the other two go on
-    const revoke = await fetch(`${api}/api/stations/${c}/revoke`, {
+    const revoke = await hubFetch(`${api}/api/stations/${c}/revoke`, {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify({ reason: 'kiosk stolen from the village office' }),
@@ -224,7 +226,7 @@ describe('provisioning with a district CA, kiosks over mutual TLS, revocation', 
     // the revocation outlives a restart of the hub
     hub.child.kill('SIGTERM')
     expect(await hub.exited).toBe(0)
-    hub = runBin('hub', 'ejia-hub', hubArgs(ports.mqttsPort, ports.httpPort))
+    hub = runBin('hub', 'ejia-hub', hubArgs(ports.mqttsPort, ports.httpsPort))
     procs.push(hub)
     await hub.firstJson
     expect(await tryTlsLogin(mqtts, { stationId: c, password: secretOf(c) }, tlsOf(c))).toBe(5)
@@ -233,7 +235,7 @@ describe('provisioning with a district CA, kiosks over mutual TLS, revocation', 
     expect(await inLedger(c, 3)).toBe(3)
 
     // unrevoked: c logs in again and its held event arrives
-    const unrevoke = await fetch(`${api}/api/stations/${c}/unrevoke`, { method: 'POST', headers: auth })
+    const unrevoke = await hubFetch(`${api}/api/stations/${c}/unrevoke`, { method: 'POST', headers: auth })
     expect(unrevoke.status).toBe(200)
     expect(await inLedger(c, 4)).toBe(4)
     const { events } = await get(`/api/events?station=${c}&limit=1000`)

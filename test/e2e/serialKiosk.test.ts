@@ -61,6 +61,7 @@ describe('serial readers at a kiosk, end to end', () => {
       join(dir, 'hub'),
       '--registry',
       district.registryFile,
+      '--lab',
       '--host',
       '127.0.0.1',
       '--mqtt-port',

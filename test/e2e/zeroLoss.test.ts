@@ -34,6 +34,7 @@ describe('zero loss from kiosk journal to hub ledger', () => {
         hubData,
         '--registry',
         district.registryFile,
+        '--lab',
         '--host',
         '127.0.0.1',
         '--mqtt-port',

@@ -187,7 +187,14 @@ describe('faults: the kiosk clock jumps back to 2000 and a day ahead', () => {
         duplicates: figures.duplicates,
         ms: Date.now() - started,
       })
-      expect(figures, examples.join('\n')).toMatchObject({ gaps: 0, duplicates: 0, lost: 0, mismatched: 0 })
+      expect(figures, examples.join('\n')).toMatchObject({
+        gaps: 0,
+        duplicates: 0,
+        lost: 0,
+        mismatched: 0,
+        unsigned: 0,
+        tampered: 0,
+      })
       // the ledger in the kiosk's order (after its agent.start), device times jumping about within it
       expect(recorded.map((r) => r.seq)).toEqual(recorded.map((_, i) => i + 2))
       expect(rows.slice(1).map((r) => r.event_id)).toEqual(recorded.map((r) => r.id))

@@ -160,6 +160,8 @@ async function fillAndEmpty(variant: string, make: typeof tmpfsKiosk): Promise<v
       duplicates: 0,
       lost: 0,
       mismatched: 0,
+      unsigned: 0,
+      tampered: 0,
     })
     expect(figures.events).toBe(drained.health.lastSeq)
     expect(history.map(alarmKey).sort()).toEqual(

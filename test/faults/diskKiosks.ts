@@ -12,6 +12,7 @@ import {
   startEdge,
   systemClock,
 } from '@ejia/edge'
+import { newJournalKey } from '@ejia/protocol/chain'
 import pino from 'pino'
 import { MqttUplink } from '../../edge/src/adapters/mqtt/mqttUplink.js'
 import type { makeDistrict } from '../helpers/district.js'
@@ -117,7 +118,7 @@ export async function injectedKiosk(
   const config = district.configs[0]!
   const dir = mkdtempSync(join(tmpdir(), 'ejia-fault-diskfull-'))
   const journalFile = join(dir, 'journal.db')
-  const inner = await SqliteJournal.open(journalFile, config.station.id)
+  const inner = await SqliteJournal.open(journalFile, config.station.id, newJournalKey())
   let full = false
   const writes = new Set(['append', 'markAcked', 'markRejected', 'prune', 'shrinkTo', 'requeue'])
   // the error node-sqlite3 gives for a full disk (SQLITE_FULL, errno 13)

@@ -53,6 +53,13 @@ export interface LedgerFigures {
   lost: number
   /** Journal rows whose event the ledger holds under another id or seq. */
   mismatched: number
+  /** Ledger rows without the station's signature: every kiosk here signs its journal. */
+  unsigned: number
+  /**
+   * Integrity findings against these stations but a key pinned and a back-dated event (a
+   * clock set back is one): a kill or a cut must never look like tampering.
+   */
+  tampered: number
 }
 
 /**
@@ -73,6 +80,8 @@ export async function checkLedger(
     duplicates: 0,
     lost: 0,
     mismatched: 0,
+    unsigned: 0,
+    tampered: 0,
   }
   const examples: string[] = []
   const note = (problem: string) => {
@@ -80,11 +89,18 @@ export async function checkLedger(
   }
   try {
     for (const k of kiosks) {
-      const rows = await ledger.all<{ seq: number; event_id: string }[]>(
-        'SELECT seq, event_id FROM events WHERE station_id = ? ORDER BY seq',
+      const rows = await ledger.all<{ seq: number; event_id: string; sig: string | null }[]>(
+        'SELECT seq, event_id, sig FROM events WHERE station_id = ? ORDER BY seq',
         k.stationId,
       )
       figures.events += rows.length
+      figures.unsigned += rows.filter((r) => r.sig === null).length
+      const findings = await ledger.all<{ kind: string; seq: number | null; detail: string }[]>(
+        "SELECT kind, seq, detail FROM integrity_findings WHERE station_id = ? AND kind NOT IN ('keyPinned', 'backdated')",
+        k.stationId,
+      )
+      figures.tampered += findings.length
+      for (const f of findings) note(`${k.stationId}: ${f.kind} at seq ${f.seq}: ${f.detail}`)
       const bySeq = new Map<number, string>()
       const ids = new Set<string>()
       for (const r of rows) {

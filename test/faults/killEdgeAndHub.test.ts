@@ -46,6 +46,7 @@ describe('faults: kill -9 of the kiosk agent and of the hub', () => {
       hubData,
       '--registry',
       district.registryFile,
+      '--lab',
       '--host',
       '127.0.0.1',
       '--mqtt-port',
@@ -145,6 +146,8 @@ describe('faults: kill -9 of the kiosk agent and of the hub', () => {
         duplicates: 0,
         lost: 0,
         mismatched: 0,
+        unsigned: 0,
+        tampered: 0,
       })
       expect(tally.confirmed.size).toBeGreaterThan(RUNS * 10)
       expect(hubKills).toBeGreaterThan(0)

@@ -137,6 +137,8 @@ describe('faults: network partitions and a slow, flapping link', () => {
         gaps: 0,
         duplicates: 0,
         lost: 0,
+        unsigned: 0,
+        tampered: 0,
       })
       expect(ingest.accepted).toBe(figures.events)
       // the faults happened: kiosks went offline, links were cut and refused, batches resent

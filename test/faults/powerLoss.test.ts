@@ -183,6 +183,8 @@ describe('faults: kill -9 in the middle of journal transactions', () => {
         duplicates: 0,
         lost: 0,
         mismatched: 0,
+        unsigned: 0,
+        tampered: 0,
       })
       expect(starts).toEqual([
         { seq: 1, shutdown: 'first' },

@@ -70,6 +70,8 @@ interface Pair {
  */
 export class TcpFaultProxy {
   readonly stats: ProxyStats = { accepted: 0, refused: 0, cut: 0, bytesUp: 0, bytesDown: 0 }
+  /** Sees every chunk the kiosk sends, as it passes: for tests of what leaves the kiosk. */
+  onUpstream: ((chunk: Buffer, connection: number) => void) | undefined
   private readonly pairs = new Set<Pair>()
   private refusing = false
   private latencyMs = 0
@@ -200,8 +202,10 @@ export class TcpFaultProxy {
     const down = new Lane(client, this)
     const pair: Pair = { client, upstream, lanes: [up, down] }
     this.pairs.add(pair)
+    const connection = this.stats.accepted
     client.on('data', (chunk: Buffer) => {
       this.stats.bytesUp += chunk.length
+      this.onUpstream?.(chunk, connection)
       up.push(chunk)
     })
     upstream.on('data', (chunk: Buffer) => {

@@ -36,6 +36,8 @@ export async function startTestHub(registry: Registry, over: Partial<HubOptions>
     mqttPort: 0,
     httpHost: '127.0.0.1',
     httpPort: 0,
+    // plain MQTT and HTTP, asked for explicitly (HubOptions.lab); `over` may give tls and lab: false
+    lab: true,
     log: pino({ level: 'silent' }),
     ...over,
     initialAdmin: admin,

@@ -1,4 +1,5 @@
 import { type CommitAck, codecs, type Event, stationTopic } from '@ejia/protocol'
+import { eventHash, type JournalKey, signHash } from '@ejia/protocol/chain'
 import mqtt, { type MqttClient } from 'mqtt'
 import { v7 as uuidv7 } from 'uuid'
 
@@ -51,4 +52,15 @@ export function checkinEvent(stationId: string, seq: number, over: Partial<Event
     body: { personId: `p-${seq}`, method: 'card' },
     ...over,
   } as Event
+}
+
+/** Links each event to the one before and signs it, as a kiosk's journal does (protocol/src/chain.ts). */
+export function signedChain(events: readonly Event[], key: JournalKey, prev?: string): Event[] {
+  let link = prev
+  return events.map((e) => {
+    const { sig: _, prev: _p, ...content } = e
+    const linked = (link === undefined ? content : { ...content, prev: link }) as Event
+    link = eventHash(linked)
+    return { ...linked, sig: signHash(link, key.privateKey) } as Event
+  })
 }

@@ -37,7 +37,7 @@ describe('ingest workers as an aedes cluster on Redis', () => {
         await startIngestWorker({
           registry: district.registry,
           store: db.url,
-          broker: { kind: 'cluster', redisUrl, prefix, host: '127.0.0.1', port: await freePort() },
+          broker: { kind: 'cluster', redisUrl, prefix, host: '127.0.0.1', port: await freePort(), lab: true },
           log,
         }),
       )

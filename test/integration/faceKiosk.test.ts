@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { type EdgeHandle, startEdge } from '@ejia/edge'
+import { DEFAULT_QUALITY, OnnxFaceEngine, SqliteTemplateStore } from '@ejia/edge/face'
 import { openDatabaseReadOnly } from '@ejia/platform'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -135,7 +136,7 @@ describe.skipIf(!haveFaces)('face check-in at a kiosk, through the local API', (
     })
   })
 
-  it('deletes a person’s face data with one command, journalled', async () => {
+  it('deletes a person’s face data with one command, journalled, and prints the receipt', async () => {
     const cli = new URL('../../edge/bin/ejia-face.js', import.meta.url).pathname
     // async: the agent answering it runs in this very process
     const { stdout } = await promisify(execFile)(process.execPath, [
@@ -147,10 +148,63 @@ describe.skipIf(!haveFaces)('face check-in at a kiosk, through the local API', (
       '--api',
       api,
     ])
-    expect(JSON.parse(stdout)).toEqual({ removed: true, personId: 'amy' })
+    expect(JSON.parse(stdout)).toMatchObject({
+      removed: true,
+      personId: 'amy',
+      requestedBy: 'amy',
+      reason: 'personRequest',
+      template: { sealedSha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      verified: { noRowLeft: true, noBytesLeft: true, notInGallery: true },
+      event: { seq: 5 },
+    })
     expect((await call('GET', '/api/face')).body).toMatchObject({ enrolled: 0 })
     const again = await call('DELETE', '/api/face/persons/amy', { requestedBy: 'amy' })
     expect(again).toMatchObject({ status: 404, body: { error: 'notEnrolled' } })
+  })
+})
+
+describe('a kiosk whose faces.db does not open with its key', () => {
+  it('starts without face check-in, says why, and signs people in otherwise', async () => {
+    const district = makeDistrict(1)
+    const config = structuredClone(district.configs[0]!)
+    config.hub.mqttUrl = 'mqtt://127.0.0.1:1'
+    config.dataDir = mkdtempSync(join(tmpdir(), 'ejia-face-kiosk-'))
+    config.localApi.port = 0
+    // a faces.db sealed under another key: restored from another kiosk, or the key re-issued
+    const other = await SqliteTemplateStore.open(
+      join(config.dataDir, 'faces.db'),
+      Buffer.alloc(32, 5).toString('base64'),
+    )
+    const models = await OnnxFaceEngine.load(config.face, DEFAULT_QUALITY)
+    const modelVersion = models.modelVersion
+    await models.close()
+    await other.save({
+      personId: 'amy',
+      modelVersion,
+      template: new Float32Array(512).fill(0.04),
+      enrolledAt: Date.now(),
+      authorisedBy: 'c',
+    })
+    await other.close()
+    const edge = await startEdge(config, { log })
+    try {
+      const face = (await (await fetch(`${edge.localApiUrl}/api/face`)).json()) as object
+      expect(face).toMatchObject({ enabled: false, reason: expect.stringContaining("this kiosk's key") })
+      const status = (await (await fetch(`${edge.localApiUrl}/api/status`)).json()) as {
+        health: { faults: object[] }
+      }
+      expect(status.health.faults).toEqual([
+        expect.objectContaining({ device: 'face', code: 'templateKeyMismatch' }),
+      ])
+      const card = await fetch(`${edge.localApiUrl}/api/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'checkin', body: { personId: 'p-1', method: 'card' } }),
+      })
+      expect(card.status).toBe(201)
+    } finally {
+      await edge.stop()
+    }
   })
 })
 

@@ -174,6 +174,8 @@ describe('remote config and commands, hub to kiosks', () => {
       return s.heartbeatIntervalS === 2 && s.versions?.config.endsWith('+r1') ? s : undefined
     })
     // the kiosk restarted in-process on the same local API port, and still signs people in
+    // (its first heartbeat can come before the restart has finished wiring the local API)
+    await until('a1 serving its local API again', async () => edges.get(a1)?.localApiUrl)
     expect(edges.get(a1)?.localApiUrl).toBe(localBefore)
     expect((await pin(edges.get(a1)!, `${a1}-c1`, '2580')).status).toBe(200)
     // the other town untouched
@@ -285,6 +287,7 @@ describe('remote config and commands, hub to kiosks', () => {
     const url = edge.localApiUrl
     const restart = await command(a1, 'restartAgent')
     expect(restart).toMatchObject({ state: 'succeeded' })
+    await until('the kiosk serving its local API again', async () => edge.localApiUrl)
     expect(edge.localApiUrl).toBe(url)
     await until('the restart to reach the ledger', async () =>
       (await starts()) > startsBefore ? true : undefined,

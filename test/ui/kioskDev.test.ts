@@ -359,6 +359,8 @@ describe.skipIf(!haveBrowser)('kiosk UI on vite dev with the fake agent', () => 
     await testId('consent').waitFor()
     expect(await testId('camera').count()).toBe(0)
     expect(await testId('consent').textContent()).toContain(m002.name)
+    // how long the template is kept, as the station's face.retentionDays says (PIPL art. 17)
+    expect(await testId('consent').textContent()).toContain('连续 365 天没有用人脸签到')
     await rules()
     await testId('consent-agree').click()
     await testId('enrol-capture').waitFor()

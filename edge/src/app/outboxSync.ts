@@ -166,10 +166,14 @@ export class OutboxSync {
     const timer = clock.setTimeout(() => this.onAckTimeout(no), this.ackTimeoutMs)
     this.inFlight.set(no, { ids: new Set(events.map((e) => e.id)), timer })
     this.counters.batchesSent++
-    uplink.publishEvents({ sentAt: new Date(clock.now()).toISOString(), events }).catch((err: unknown) => {
-      // the link dropped under us; the ack timeout or the reconnect sends it again
-      this.deps.log.debug({ err, batch: no }, 'batch publish failed')
-    })
+    const key = this.deps.journal.publicKey
+    const sentAt = new Date(clock.now()).toISOString()
+    uplink
+      .publishEvents(key === undefined ? { sentAt, events } : { sentAt, key, events })
+      .catch((err: unknown) => {
+        // the link dropped under us; the ack timeout or the reconnect sends it again
+        this.deps.log.debug({ err, batch: no }, 'batch publish failed')
+      })
     return true
   }
 

@@ -5,6 +5,7 @@ import type { Logger } from 'pino'
 import type { FaceRouteDeps } from '../adapters/http/faceRoutes.js'
 import type { Agent } from '../app/agent.js'
 import type { FaceSignIn } from '../app/face/checkInSession.js'
+import type { RosterInForce } from '../app/face/faceRetention.js'
 import type { FaultBoard } from '../app/faults.js'
 import { toSecurityLevel } from '../domain/face/decision.js'
 import type { Clock } from '../ports/clock.js'
@@ -48,6 +49,7 @@ export async function startFace(
   clock: Clock,
   log: Logger,
   signIn?: FaceSignIn,
+  roster?: RosterInForce,
 ): Promise<FaceRouteDeps> {
   const faceLog = log.child({ name: 'edge:face' })
   if (!face) return { service: { unavailable: 'face check-in is not enabled on this kiosk' }, log: faceLog }
@@ -58,27 +60,41 @@ export async function startFace(
     import('../adapters/camera/cameras.js'),
   ])
   const { camera, push } = cameras.createCamera(config.camera)
-  const store = await SqliteTemplateStore.open(
-    join(config.dataDir, FACES_FILE),
-    config.face.templateKey as string,
-  )
-  const service = await FaceService.start(
-    {
-      engine: face.engine,
-      store,
-      camera,
-      record: agent.record,
-      ...(signIn ? { signIn } : {}),
-      clock,
-      faults: agent.faults,
-      log: faceLog,
-    },
-    {
-      level: toSecurityLevel(config.face.securityLevel),
-      votingFrames: config.face.votingFrames,
-      challenge: config.face.challenge,
-      timeoutMs: config.face.sessionTimeoutS * 1000,
-    },
-  )
-  return { service, log: faceLog, ...(push ? { camera: push } : {}) }
+  let store: Awaited<ReturnType<typeof SqliteTemplateStore.open>> | undefined
+  try {
+    store = await SqliteTemplateStore.open(
+      join(config.dataDir, FACES_FILE),
+      config.face.templateKey as string,
+    )
+    const service = await FaceService.start(
+      {
+        engine: face.engine,
+        store,
+        camera,
+        record: agent.record,
+        ...(signIn ? { signIn } : {}),
+        ...(roster ? { roster } : {}),
+        clock,
+        faults: agent.faults,
+        log: faceLog,
+      },
+      {
+        level: toSecurityLevel(config.face.securityLevel),
+        votingFrames: config.face.votingFrames,
+        challenge: config.face.challenge,
+        timeoutMs: config.face.sessionTimeoutS * 1000,
+        retention: { days: config.face.retentionDays, stationId: config.station.id },
+      },
+    )
+    return { service, log: faceLog, ...(push ? { camera: push } : {}) }
+  } catch (err) {
+    // faces.db this agent cannot open (a wrong key, a tampered row, a newer schema after a
+    // rolled-back upgrade) is a fault and a kiosk without face check-in, as a missing model is
+    const code = (err as { code?: string }).code ?? 'faceFailed'
+    agent.faults.set('face', code, (err as Error).message)
+    faceLog.error({ err }, 'face check-in is unavailable; other sign-in methods still work')
+    // the engine stays open: evidence photos still count faces with it
+    await store?.close().catch(() => undefined)
+    return { service: { unavailable: (err as Error).message }, log: faceLog }
+  }
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { StationConfig } from '@ejia/firmware-config'
 import type { Logger } from 'pino'
@@ -44,6 +45,7 @@ export async function startPhotos(
             stationId: config.station.id,
             username: config.hub.username,
             password: config.hub.password,
+            ...(config.hub.tls ? { ca: readFileSync(config.hub.tls.caFile) } : {}),
           }),
           clock: deps.clock,
           faults: deps.agent.faults,

@@ -43,6 +43,8 @@ export interface PendingQuery {
  */
 export interface Journal {
   readonly stationId: string
+  /** The station's journal public key, when the journal signs its events (protocol/src/chain.ts). */
+  readonly publicKey?: string | undefined
   /** True when the previous run did not close the journal (crash, kill, power loss). */
   readonly previousRunUnclean: boolean
   append(entry: JournalEntry): Promise<Event>
@@ -66,7 +68,10 @@ export interface Journal {
    * and the sequence number it started at.
    */
   requeue(fromSeq: number, opts?: { skipPruned?: boolean }): Promise<{ requeued: number; fromSeq: number }>
-  /** Deletes acknowledged events journalled before `before` (ms); returns how many. */
+  /**
+   * Deletes acknowledged events journalled before `before` (ms); returns how many. The
+   * newest event is never deleted: the next one links to it.
+   */
   prune(before: number): Promise<number>
   size(): Promise<JournalSize>
   /**

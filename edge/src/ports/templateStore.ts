@@ -11,6 +11,30 @@ export interface StoredTemplate {
   marginRecent: number | null
 }
 
+/** When a template was made and last matched, read without opening it (retention). */
+export interface TemplateUsage {
+  personId: string
+  enrolledAt: number
+  /** The last check-in (or lookup) it matched; null when it never has. */
+  lastMatchedAt: number | null
+}
+
+/**
+ * What a deletion destroyed, and what the store found after it: the proof a deletion
+ * receipt carries (PIPL art. 47). Never the template itself.
+ */
+export interface RemovedTemplate {
+  personId: string
+  modelVersion: string
+  enrolledAt: number
+  /** SHA-256 (hex) of the sealed row as stored: IV, tag and ciphertext. */
+  sealedSha256: string
+  /** Rows of the person's template left after the delete and the WAL checkpoint: 0. */
+  rowsLeft: number
+  /** Whether the ciphertext's bytes are still anywhere in the store's files (main and WAL). */
+  sealedBytesInFile: boolean
+}
+
 export interface ConsentRecord {
   personId: string
   granted: boolean
@@ -21,8 +45,10 @@ export interface ConsentRecord {
 }
 
 /**
- * Face templates and consents, on the kiosk only, encrypted at rest. Deleting a person
- * leaves nothing of their template behind in the file.
+ * Face templates and the consent register, on the kiosk only, templates encrypted at rest.
+ * Consents are kept apart from templates (PIPL art. 29): deleting a template leaves the
+ * person's consent decision on record. Deleting a person leaves nothing of their template
+ * behind in the file.
  */
 export interface TemplateStore {
   /** Templates made by `modelVersion`; `stale` counts those of other models (need re-enrolment). */
@@ -34,11 +60,14 @@ export interface TemplateStore {
     enrolledAt: number
     authorisedBy: string
   }): Promise<void>
-  remove(personId: string): Promise<boolean>
-  /** Notes a successful check-in's margin; returns the updated statistics. */
+  /** Destroys the person's template; what was destroyed and the checks after, or undefined when none. */
+  remove(personId: string): Promise<RemovedTemplate | undefined>
+  usage(): Promise<TemplateUsage[]>
+  /** Notes a successful check-in's margin at `at`; returns the updated statistics. */
   recordMatch(
     personId: string,
     margin: number,
+    at: number,
   ): Promise<Pick<StoredTemplate, 'checkins' | 'marginBaseline' | 'marginRecent'>>
   saveConsent(c: ConsentRecord): Promise<void>
   consent(personId: string): Promise<ConsentRecord | undefined>

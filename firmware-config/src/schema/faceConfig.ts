@@ -141,6 +141,14 @@ export const FaceConfig = Type.Object(
           'AES-256-GCM key (base64) for face templates at rest; issued at provisioning, never leaves the kiosk',
       }),
     ),
+    retentionDays: Type.Integer({
+      minimum: 30,
+      maximum: 1825,
+      default: 365,
+      title: 'Template retention (days)',
+      description:
+        "Days a person's face template may go without a face check-in before the kiosk deletes it (journalled as face.deleted, reason retention); templates of people off the station's roster are deleted too. They enrol again, with consent, if they want face check-in back",
+    }),
     minFacePx: Type.Integer({
       minimum: 16,
       maximum: 1000,

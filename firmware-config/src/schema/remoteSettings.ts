@@ -54,6 +54,7 @@ export const RemoteSettings = Type.Object(
         challenge: opt(F.challenge),
         sessionTimeoutS: opt(F.sessionTimeoutS),
         minFacePx: opt(F.minFacePx),
+        retentionDays: opt(F.retentionDays),
         detector: section(
           { threshold: opt(F.detector.properties.threshold) },
           'Face detector',
@@ -61,7 +62,7 @@ export const RemoteSettings = Type.Object(
         ),
       },
       'Face check-in',
-      'Face check-in settings; never the models or the template key',
+      'Face check-in settings and how long templates are kept; never the models or the template key',
     ),
     camera: section(
       { type: opt(S.camera.properties.type), fps: opt(S.camera.properties.fps) },

@@ -1,14 +1,18 @@
 import { createRequire } from 'node:module'
-import { createServer, type Server } from 'node:net'
-import { createServer as createTlsServer, type TLSSocket } from 'node:tls'
-import { Aedes, type AuthenticateError, type Client, type PublishPacket } from 'aedes'
+import { createServer, type Server, type Socket } from 'node:net'
+import { createServer as createTlsServer } from 'node:tls'
+import { MAX_MQTT_PACKET_BYTES } from '@ejia/protocol'
+import { Aedes, type Client, type PublishPacket } from 'aedes'
 import type { Logger } from 'pino'
 import type { Counters } from '../ingest/counters.js'
 import type { AedesClusterParts } from './aedesCluster.js'
 import { type MessageBus, topicMatches } from './bus.js'
 import type { LoginDenial } from './deniedLogins.js'
+import { DEFAULT_BROKER_LIMITS, FloodGuard } from './floodGuard.js'
+import { guardPacketSize } from './packetSizeGuard.js'
 import { withRetainedIndex } from './retainedIndex.js'
-import { type PeerCertificate, type StationAuth, stationClientId } from './stationAuth.js'
+import { type StationAuth, stationClientId } from './stationAuth.js'
+import { StationHooks } from './stationHooks.js'
 
 /** The hub's side of mutual TLS (docs/OPERATIONS.md, "Provisioning with a district CA"). */
 export interface BrokerTls {
@@ -36,14 +40,10 @@ const memoryPersistence = createRequire(import.meta.url)('aedes-persistence') as
 /** Connections waiting to be accepted, as the kernel allows (net.core.somaxconn, 4096 on Debian 12). */
 const LISTEN_BACKLOG = 4096
 
-// MQTT 3.1.1 CONNACK return codes [MQTT-3.2.2.3]
-const IDENTIFIER_REJECTED = 2
-const BAD_USERNAME_OR_PASSWORD = 4
-const NOT_AUTHORIZED = 5
-
 /**
  * The hub's own MQTT broker (aedes) on a TCP port. Every station logs in with its own
- * credentials; the ACL keeps each to its own topics. Refusals are counted and logged.
+ * credentials; the ACL keeps each to its own topics, and the flood guard to its rates.
+ * Refusals are counted and logged (stationHooks.ts).
  */
 export async function createEmbeddedBroker(opts: {
   auth: StationAuth
@@ -53,9 +53,21 @@ export async function createEmbeddedBroker(opts: {
   onLoginDenied?: (denial: LoginDenial) => void
   /** One node of an aedes cluster on Redis (aedesCluster.ts); absent: a broker on its own. */
   cluster?: AedesClusterParts
+  /** Rate limits per station and address (floodGuard.ts); absent: the defaults, on the wall clock. */
+  flood?: FloodGuard
+  /** The largest MQTT packet taken, whole; default the protocol's MAX_MQTT_PACKET_BYTES. */
+  maxPacketBytes?: number
 }): Promise<EmbeddedBroker> {
-  const { auth, counters, log } = opts
-  const stationOf = new WeakMap<Client, string>()
+  const { counters, log } = opts
+  const flood = opts.flood ?? new FloodGuard(DEFAULT_BROKER_LIMITS, { now: Date.now, quietMs: 10 * 60_000 })
+  const maxPacketBytes = opts.maxPacketBytes ?? MAX_MQTT_PACKET_BYTES
+  const hooks = new StationHooks({
+    auth: opts.auth,
+    counters,
+    log,
+    flood,
+    ...(opts.onLoginDenied ? { onLoginDenied: opts.onLoginDenied } : {}),
+  })
 
   const broker = await Aedes.createBroker({
     // on its own, aedes' memory store, with retained messages indexed by topic (retainedIndex.ts)
@@ -63,57 +75,18 @@ export async function createEmbeddedBroker(opts: {
       ? { mq: opts.cluster.mq, persistence: opts.cluster.persistence }
       : { persistence: withRetainedIndex(memoryPersistence()) }),
     connectTimeout: 10_000,
-    authenticate(client, username, password, done) {
-      const result = auth.authenticate(client.id, username, password, peerCertificate(client))
-      if (result.ok) {
-        stationOf.set(client, result.stationId)
-        done(null, true)
-        return
-      }
-      counters.bump(`denied.connect.${result.reason}`)
-      const stationId = auth.stationNamed(client.id, username)
-      const address = remoteAddress(client)
-      log.warn(
-        { clientId: client.id, username, stationId, address, reason: result.reason },
-        'refused MQTT login',
-      )
-      if (stationId !== undefined) {
-        opts.onLoginDenied?.({
-          stationId,
-          reason: result.reason,
-          clientId: client.id,
-          username: username ?? null,
-          address,
-        })
-      }
-      const err = new Error(`login refused: ${result.reason}`) as AuthenticateError
-      err.returnCode =
-        result.reason === 'badClientId'
-          ? IDENTIFIER_REJECTED
-          : result.reason === 'revoked' || result.reason === 'badCertificate'
-            ? NOT_AUTHORIZED
-            : BAD_USERNAME_OR_PASSWORD
-      done(err, false)
-    },
-    authorizePublish(client, packet, done) {
-      if (client === null) return done(null) // the hub's own messages
-      const stationId = stationOf.get(client)
-      if (stationId !== undefined && auth.mayPublish(stationId, packet.topic)) return done(null)
-      counters.bump('denied.publish')
-      log.warn({ stationId, topic: packet.topic }, 'refused publish outside the station’s own topics')
-      // MQTT 3.1.1 has no negative PUBACK: the connection is closed [MQTT-3.3.5-2]
-      done(new Error(`not authorized to publish to ${packet.topic}`))
-    },
-    authorizeSubscribe(client, sub, done) {
-      const stationId = stationOf.get(client)
-      if (stationId !== undefined && auth.maySubscribe(stationId, sub.topic)) return done(null, sub)
-      counters.bump('denied.subscribe')
-      log.warn({ stationId, filter: sub.topic }, 'refused subscription outside the station’s own topics')
-      done(null, null) // SUBACK 0x80 for this filter
-    },
+    authenticate: hooks.authenticate,
+    authorizePublish: hooks.authorizePublish,
+    authorizeSubscribe: hooks.authorizeSubscribe,
   })
+  broker.on('clientError', (client, err) => hooks.clientError(client, err))
 
-  const server: Server = createServer(broker.handle)
+  // aedes reads the socket; the guard watches what it reads and cuts an oversized packet short
+  const handle = (conn: Socket) => {
+    broker.handle(conn)
+    guardPacketSize(conn, maxPacketBytes, (packet) => hooks.packetTooLarge(conn, packet, maxPacketBytes))
+  }
+  const server: Server = createServer(handle)
   let tlsServer: Server | undefined
   const listenOn = (srv: Server, host: string, port: number) =>
     new Promise<number>((resolve, reject) => {
@@ -171,7 +144,7 @@ export async function createEmbeddedBroker(opts: {
           rejectUnauthorized: true,
           minVersion: 'TLSv1.2',
         },
-        broker.handle,
+        handle,
       )
       tlsServer.on('tlsClientError', (err, socket) => {
         counters.bump('denied.tls')
@@ -195,20 +168,4 @@ export async function createEmbeddedBroker(opts: {
         broker.close(() => resolve())
       }),
   }
-}
-
-/** The verified client certificate of a TLS connection; null for plain TCP. */
-function peerCertificate(client: Client): PeerCertificate | null {
-  const conn = client.conn as Partial<TLSSocket> | undefined
-  if (typeof conn?.getPeerCertificate !== 'function') return null
-  const cert = conn.getPeerCertificate()
-  // an empty object: no certificate, which rejectUnauthorized has already refused; be sure anyway
-  const cn = cert.subject?.CN
-  return { cn: Array.isArray(cn) ? cn[0] : cn, serial: cert.serialNumber ?? '' }
-}
-
-/** The peer's address for the log and the alarm; aedes hands the raw stream as `conn`. */
-function remoteAddress(client: Client): string | null {
-  const conn = client.conn as { remoteAddress?: string } | undefined
-  return conn?.remoteAddress ?? null
 }

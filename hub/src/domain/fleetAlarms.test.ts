@@ -93,6 +93,38 @@ describe('fleet alarm rules', () => {
     ])
   })
 
+  it('raises a broker flood once its throttles span a minute, and clears it when the guard forgets it', () => {
+    const flood = (spanMs: number) =>
+      new Map([
+        [
+          's1',
+          {
+            firstAt: T0,
+            lastAt: T0 + spanMs,
+            count: 40,
+            byKind: { connect: 30, publish: 10, bytes: 0 },
+            addresses: ['10.0.0.9'],
+          },
+        ],
+      ])
+    const at = (spanMs: number) => {
+      const now = T0 + spanMs
+      return step(fleetConditions([healthy], new Map(), new Map(), now, rules, flood(spanMs)), now)
+    }
+    // a burst throttled and over: held, not raised
+    expect(raised(at(rules.brokerFloodHoldMs - 1))).toEqual([])
+    const changes = at(rules.brokerFloodHoldMs)
+    expect(raised(changes)).toEqual(['brokerFlood:'])
+    expect(changes[0]).toMatchObject({
+      condition: { since: T0, detail: { count: 40, byKind: { connect: 30 }, addresses: ['10.0.0.9'] } },
+    })
+    // the guard forgets a flood after its quiet time: the alarm clears
+    const open = [{ id: 7, kind: 'brokerFlood' }]
+    expect(step(conditions({}, T0 + 20 * MIN), T0 + 20 * MIN, open)).toEqual([
+      { kind: 'clear', alarm: expect.objectContaining({ id: 7 }), reason: 'rateNormal' },
+    ])
+  })
+
   it('waits after a person resolved an alarm whose condition still holds, not after a new episode', () => {
     const off = { status: 'offline' as const, offlineReason: 'shutdown' }
     const resolvedAt = T0 + 40 * MIN

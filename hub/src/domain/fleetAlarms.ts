@@ -12,6 +12,7 @@ export const FLEET_ALARM_KINDS = [
   'deniedLogins',
   'diskLow',
   'ledgerGap',
+  'brokerFlood',
 ] as const
 export type FleetAlarmKind = (typeof FLEET_ALARM_KINDS)[number]
 
@@ -33,6 +34,13 @@ export interface FleetAlarmRules {
   /** The ledger lacking events the kiosk holds as stored this long; the hub asks for them at once. */
   ledgerGapHoldMs: number
   /**
+   * The broker throttling a station (hub/src/broker/floodGuard.ts) over at least this long:
+   * its throttles span this much time, each within `brokerFloodQuietMs` of the one before.
+   */
+  brokerFloodHoldMs: number
+  /** A flood is over after this long without a throttle; the alarm clears. */
+  brokerFloodQuietMs: number
+  /**
    * After a person resolves an alarm whose condition still holds, the rule raises it again
    * only after this long (or as soon as the condition has ended and come back).
    */
@@ -49,6 +57,8 @@ export const DEFAULT_FLEET_ALARM_RULES: FleetAlarmRules = {
   diskLowFreeBytes: 1024 ** 3,
   diskLowFreeFraction: 0.05,
   ledgerGapHoldMs: 15 * 60_000,
+  brokerFloodHoldMs: 60_000,
+  brokerFloodQuietMs: 10 * 60_000,
   reraiseAfterResolveMs: 24 * 3600_000,
 }
 
@@ -61,6 +71,7 @@ export const CLEAR_REASONS: Record<FleetAlarmKind, string> = {
   deniedLogins: 'quiet',
   diskLow: 'diskOk',
   ledgerGap: 'ledgerComplete',
+  brokerFlood: 'rateNormal',
 }
 
 /** What the rules read of a station: its view in the API (fleet/stationView.ts). */
@@ -86,6 +97,17 @@ export interface DenialSummary {
   reasons: Record<string, number>
   clientIds: string[]
   usernames: string[]
+  addresses: string[]
+}
+
+/** One episode of the broker throttling a station: logins, messages or bytes over its rate. */
+export interface FloodSummary {
+  firstAt: number
+  lastAt: number
+  /** Throttled logins and publishes (a throttled publish closes its connection). */
+  count: number
+  byKind: { connect: number; publish: number; bytes: number }
+  /** The last few source addresses, newest last. */
   addresses: string[]
 }
 
@@ -134,6 +156,7 @@ export function fleetConditions(
   firstSeen: Map<string, number>,
   now: number,
   rules: FleetAlarmRules,
+  floods: ReadonlyMap<string, FloodSummary> = new Map(),
 ): Condition[] {
   const out: Condition[] = []
   // `since` from the data when it says when the episode began, else from when it was first seen
@@ -226,6 +249,24 @@ export function fleetConditions(
           firstAt: new Date(d.firstAt).toISOString(),
           lastAt: new Date(d.lastAt).toISOString(),
           windowS: rules.deniedLoginsWindowMs / 1000,
+        },
+      })
+    }
+    // a burst is throttled and forgotten; throttling that goes on is a station to look at
+    const f = floods.get(s.id)
+    if (f) {
+      add({
+        kind: 'brokerFlood',
+        stationId: s.id,
+        subject: '',
+        firstAt: f.firstAt,
+        raiseAt: f.lastAt - f.firstAt >= rules.brokerFloodHoldMs ? now : Number.POSITIVE_INFINITY,
+        detail: {
+          ...f,
+          firstAt: new Date(f.firstAt).toISOString(),
+          lastAt: new Date(f.lastAt).toISOString(),
+          holdS: rules.brokerFloodHoldMs / 1000,
+          quietS: rules.brokerFloodQuietMs / 1000,
         },
       })
     }

@@ -2,8 +2,10 @@ import type { Logger } from 'pino'
 import type { DeniedLogins } from '../broker/deniedLogins.js'
 import {
   DEFAULT_FLEET_ALARM_RULES,
+  FLEET_ALARM_KINDS,
   type FleetAlarmKind,
   type FleetAlarmRules,
+  type FloodSummary,
   fleetConditions,
   type OpenAlarm,
   type StationHealth,
@@ -21,9 +23,9 @@ export const DEFAULT_FLEET_WATCH: FleetWatchOptions = { ...DEFAULT_FLEET_ALARM_R
 
 /**
  * Looks at every station's health on a timer and keeps the fleet alarms (offline, clock
- * skew, backlog age, device faults, denied logins, low disk) in step with it through the
- * AlarmStore: raised once a condition has held long enough, cleared when it ends. The
- * rules themselves are domain/fleetAlarms.ts.
+ * skew, backlog age, device faults, denied logins, low disk, broker floods) in step with it
+ * through the AlarmStore: raised once a condition has held long enough, cleared when it
+ * ends. The rules themselves are domain/fleetAlarms.ts.
  */
 export class FleetWatch {
   private readonly firstSeen = new Map<string, number>()
@@ -33,6 +35,8 @@ export class FleetWatch {
     private readonly deps: {
       stations: () => StationHealth[]
       deniedLogins: DeniedLogins
+      /** Stations the broker is throttling (broker/floodGuard.ts); absent on an external broker's hub. */
+      floods?: () => ReadonlyMap<string, FloodSummary>
       alarms: AlarmStore
       log: Logger
       now: () => number
@@ -69,9 +73,11 @@ export class FleetWatch {
       this.firstSeen,
       now,
       this.opts,
+      this.deps.floods?.(),
     )
     const open = (await alarms.active())
-      .filter((a) => a.kind !== 'unmanned')
+      // the fleet rules' own: `unmanned` is the duty watch's, `journalIntegrity` the chain check's
+      .filter((a) => (FLEET_ALARM_KINDS as readonly string[]).includes(a.kind))
       .map((a): OpenAlarm => ({ ...a, kind: a.kind as FleetAlarmKind }))
     const resolved = await alarms.resolvedSince(now - this.opts.reraiseAfterResolveMs)
     const ids = new Set(stations.map((s) => s.id))

@@ -10,15 +10,18 @@ import type { StationAuth } from '../broker/stationAuth.js'
 import type { Fleet } from '../fleet/fleet.js'
 import type { StationRevocation } from '../fleet/revocation.js'
 import type { StationControl } from '../fleet/stationControl.js'
+import type { ChainCheck } from '../ingest/chainCheck.js'
 import type { Counters } from '../ingest/counters.js'
 import type { GroupCommitter } from '../ingest/groupCommitter.js'
 import type { WorkStats } from '../stats/workStats.js'
 import type { AlarmStore } from '../storage/alarmStore.js'
 import type { ControlStore } from '../storage/controlStore.js'
+import type { IntegrityStore } from '../storage/integrityStore.js'
 import { OperatorError, type OperatorStore } from '../storage/operatorStore.js'
 import { PhotoError, type PhotoStore } from '../storage/photoStore.js'
 import type { Storage } from '../storage/storage.js'
 import { WorkError, type WorkStore } from '../storage/workStore.js'
+import { type HttpsFiles, httpsServerFactory, sendHsts } from './apiListeners.js'
 import { installAuth } from './auth.js'
 import { serveDashboard } from './dashboard.js'
 import type { HubMetrics } from './metrics.js'
@@ -31,6 +34,7 @@ import { dutyRoutes } from './routes/duty.js'
 import { eventRoutes } from './routes/events.js'
 import { fleetStreamRoutes } from './routes/fleetStream.js'
 import { healthRoutes } from './routes/health.js'
+import { integrityRoutes } from './routes/integrity.js'
 import { metricsRoutes } from './routes/metrics.js'
 import { operatorRoutes } from './routes/operators.js'
 import { peopleRoutes } from './routes/people.js'
@@ -52,7 +56,9 @@ export interface ApiDeps {
   version: string
   startedAt: number
   now: () => number
-  brokerInfo: () => { port: number; clients: number }
+  brokerInfo: () => { port: number; tlsPort: number | null; clients: number }
+  /** Throttles per station since the start, by kind (broker/floodGuard.ts), for /metrics. */
+  brokerThrottles?: () => ReadonlyMap<string, Readonly<Record<string, number>>>
   /** Photos kiosks upload, and the station logins that may upload them. */
   photos: PhotoStore
   stationAuth: StationAuth
@@ -61,8 +67,17 @@ export interface ApiDeps {
   /** Operator accounts, sessions and tokens; every route but the public ones needs a login. */
   operators: OperatorStore
   accounts: Accounts
-  /** Session cookies marked Secure (the API is reached over HTTPS). */
+  /**
+   * Session cookies marked Secure on plain HTTP too (the API is reached through an HTTPS
+   * proxy); over the hub's own HTTPS they always are.
+   */
   secureCookies?: boolean
+  /**
+   * Serve HTTPS with the hub's certificate (issue 10), with HSTS unless `hsts` is false (a
+   * lab hub serving plain HTTP too). Without it the app is a plain HTTP server.
+   */
+  https?: HttpsFiles
+  hsts?: boolean
   /** Prometheus metrics at GET /metrics; open without a token when `metricsPublic`. */
   metrics?: HubMetrics
   metricsPublic?: boolean
@@ -71,6 +86,9 @@ export interface ApiDeps {
   controlStore: ControlStore
   /** Revoking stations (issue 8); without it the routes are not served. */
   revocation?: StationRevocation
+  /** The tamper-evident journal's findings and pinned keys (issue 10); without them the routes are not served. */
+  chain?: ChainCheck
+  integrity?: IntegrityStore
   /** The scheduled backups' state, for /api/health; left out when the hub makes none. */
   backupStatus?: () => BackupStatus
   /** The built dashboard to serve at `/` (default hub/dashboard/dist); null serves none. */
@@ -82,7 +100,9 @@ export async function createApi(deps: ApiDeps, log: Logger) {
   const app = Fastify({
     loggerInstance: log,
     logController: new QuietRequestLogs(),
+    ...(deps.https ? { serverFactory: httpsServerFactory(deps.https) } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>()
+  if (deps.https && deps.hsts !== false) sendHsts(app)
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -122,6 +142,7 @@ export async function createApi(deps: ApiDeps, log: Logger) {
     configRoutes,
     commandRoutes,
     revocationRoutes,
+    integrityRoutes,
   ]
   for (const r of routes) r(app, full)
   // refusals of the work rules carry their code and every problem; anything else stays Fastify's

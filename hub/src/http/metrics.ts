@@ -7,6 +7,8 @@ export interface MetricSources {
   counters: () => Promise<Record<string, number>>
   stations: () => readonly { status: string; backlog: number | null }[]
   brokerClients: () => number
+  /** The embedded broker's throttles per station since the hub started, by kind. */
+  stationThrottles?: () => ReadonlyMap<string, Readonly<Record<string, number>>>
   queuedEvents: () => number
   openAlarms: () => Promise<readonly { kind: AlarmKind; acked: number; unacked: number }[]>
 }
@@ -24,6 +26,8 @@ export class HubMetrics {
   private readonly events: Counter<'result'>
   private readonly rejected: Counter<'reason'>
   private readonly denied: Counter<'reason'>
+  private readonly throttled: Counter<'reason'>
+  private readonly stationThrottled: Counter<'station' | 'reason'>
   private readonly deferred: Counter<'reason'>
   private readonly queued: Gauge
   private readonly commitSeconds: Histogram<'outcome'>
@@ -60,8 +64,21 @@ export class HubMetrics {
     })
     this.denied = new Counter({
       name: 'ejia_broker_denied_total',
-      help: 'Logins, publishes and subscriptions refused by the broker, by reason',
+      help: 'Logins, publishes, subscriptions and oversized packets (packetTooLarge) refused by the broker, by reason',
       labelNames: ['reason'],
+      registers,
+    })
+    this.throttled = new Counter({
+      name: 'ejia_broker_throttled_total',
+      help: 'Logins and publishes the broker refused over a rate (connect, publish, bytes), and refused logins past an address’s rate, not logged each (failedLogins)',
+      labelNames: ['reason'],
+      registers,
+    })
+    // stations of the registry only (a throttle follows a verified login), and only those throttled
+    this.stationThrottled = new Counter({
+      name: 'ejia_broker_station_throttled_total',
+      help: 'Throttled logins and publishes by station and reason since the hub started (docs/RELIABILITY.md, "Broker limits")',
+      labelNames: ['station', 'reason'],
       registers,
     })
     this.deferred = new Counter({
@@ -171,6 +188,12 @@ export class HubMetrics {
     this.events.inc({ result: 'duplicate' }, counts.duplicates ?? 0)
     setTotals(this.rejected, 'reason', 'rejected')
     setTotals(this.denied, 'reason', 'denied')
+    setTotals(this.throttled, 'reason', 'throttled')
+    this.stationThrottled.reset()
+    for (const [station, byReason] of from.stationThrottles?.() ?? []) {
+      for (const [reason, n] of Object.entries(byReason))
+        if (n > 0) this.stationThrottled.inc({ station, reason }, n)
+    }
     setTotals(this.deferred, 'reason', 'deferred')
     this.queued.set(from.queuedEvents())
     this.clients.set(from.brokerClients())

@@ -1,3 +1,5 @@
+import { codecs, type Event, stationTopic } from '@ejia/protocol'
+import { newJournalKey } from '@ejia/protocol/chain'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../../../test/helpers/district.js'
 import {
@@ -8,6 +10,7 @@ import {
   TEST_ADMIN,
   type TestHub,
 } from '../../../test/helpers/hub.js'
+import { checkinEvent, connectStation, signedChain } from '../../../test/helpers/mqtt.js'
 import { until } from '../../../test/helpers/wait.js'
 
 /**
@@ -33,7 +36,27 @@ describe('operators and their scopes, route by route', () => {
   let cadre: BearerAuth
   const covered = new Set<string>()
 
+  /** Each change an operator made that succeeded: did the audit log's newest entry change? */
+  const changes: { method: string; path: string; audited: boolean }[] = []
+  const newestAudit = async () => {
+    const res = await fetch(`${hub.api}/api/audit?limit=1`, { headers: admin })
+    return JSON.stringify(((await res.json()) as { entries: unknown[] }).entries[0] ?? null)
+  }
   const call = async (
+    who: Record<string, string> | undefined,
+    method: string,
+    path: string,
+    body?: unknown,
+  ) => {
+    const change = method !== 'GET' && who !== undefined && admin !== undefined
+    const before = change ? await newestAudit() : ''
+    const answered = await send(who, method, path, body)
+    if (change && answered.status < 300) {
+      changes.push({ method, path: path.split('?')[0] as string, audited: (await newestAudit()) !== before })
+    }
+    return answered
+  }
+  const send = async (
     who: Record<string, string> | undefined,
     method: string,
     path: string,
@@ -562,6 +585,82 @@ describe('operators and their scopes, route by route', () => {
     expect((await list.as(admin, 'GET', '/api/revocations')).body.revocations).toEqual([])
     const audit = (await call(admin, 'GET', '/api/audit?limit=20')).body.entries as { action: string }[]
     expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['station.revoke', 'station.unrevoke']))
+  })
+
+  it('shows journal findings within scope, and lets only district operators re-pin a key, audited', async () => {
+    const findings = route('/api/integrity')
+    const reset = route('/api/stations/:id/journal-key/reset')
+    // a1 and b1 each send a signed batch with one event edited after signing
+    for (const id of [a1, b1]) {
+      const config = district.configs.find((c) => c.station.id === id)
+      const kiosk = await connectStation(hub.mqttUrl, id, config?.hub.password ?? '')
+      const key = newJournalKey()
+      const [first, second] = signedChain([checkinEvent(id, 1), checkinEvent(id, 2)], key)
+      const edited = { ...second, body: { personId: 'p-9', method: 'card' } }
+      const ack = kiosk.nextAck()
+      await kiosk.client.publishAsync(
+        stationTopic(id, 'events'),
+        codecs.events.encode({
+          sentAt: new Date(now).toISOString(),
+          key: key.publicKey,
+          events: [first, edited] as Event[],
+        }),
+        { qos: 1 },
+      )
+      expect((await ack).rejected.map((r) => r.code)).toEqual(['badSignature'])
+      await kiosk.close()
+    }
+    const kinds = async (who: BearerAuth, query = '') =>
+      (await findings.as(who, 'GET', `/api/integrity${query}`)).body.findings?.map(
+        (f: { stationId: string; kind: string }) => `${f.stationId}:${f.kind}`,
+      )
+    await until('four findings', async () => ((await kinds(admin))?.length === 4 ? true : undefined))
+    expect(await kinds(townOp)).toEqual([`${a1}:badSignature`, `${a1}:keyPinned`])
+    expect(await kinds(cadre)).toEqual([`${a1}:badSignature`, `${a1}:keyPinned`])
+    expect((await findings.as(townOp, 'GET', `/api/integrity?town=${townB}`)).status).toBe(403)
+    expect((await findings.as(cadre, 'GET', `/api/integrity?station=${a2}`)).status).toBe(403)
+    const reason = { reason: 'kiosk reinstalled after a disk failure' }
+    expect((await reset.as(townOp, 'POST', `/api/stations/${a1}/journal-key/reset`, reason)).status).toBe(403)
+    const done = await reset.as(admin, 'POST', `/api/stations/${a1}/journal-key/reset`, reason)
+    expect(done.body).toEqual({ stationId: a1, previousKey: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) })
+    const audit = (await call(admin, 'GET', '/api/audit?limit=20')).body.entries as { action: string }[]
+    expect(audit.map((e) => e.action)).toContain('station.journalKey.reset')
+  })
+
+  it('audits every change an operator makes, on every route that changes anything', async () => {
+    const doc = (await call(undefined, 'GET', '/api/openapi.json')).body as {
+      paths: Record<string, Record<string, unknown>>
+    }
+    // photo uploads are a kiosk's, by station login (photos.test.ts); a login has no operator yet
+    const exempt = new Set(['PUT /api/stations/{stationId}/photos/{photoId}', 'POST /api/auth/login'])
+    // the changes the tests above only see refused, made here by an operator allowed to
+    const before = await newestAudit()
+    const imported = await fetch(`${hub.api}/api/people/import`, {
+      method: 'POST',
+      headers: { ...townOp, 'content-type': 'text/csv' },
+      body: `站点编码,人员编号,姓名,角色,卡号,二维码,指纹页号\n${a1},${a1}-v8,本镇,群众,,,\n`,
+    })
+    expect(imported.status, await imported.clone().text()).toBe(200)
+    changes.push({ method: 'POST', path: '/api/people/import', audited: (await newestAudit()) !== before })
+    const study = { personId: person(a1), hours: 2, ref: '党史学习', date: '2026-11-20' }
+    expect((await call(townOp, 'POST', '/api/study/entries', study)).status).toBe(201)
+    expect((await call(townOp, 'DELETE', `/api/people/${person(a1)}/pin`)).status).toBe(200)
+    expect((await call(townOp, 'DELETE', `/api/people/${a1}-v8`)).status).toBeLessThan(300)
+    const mutating = Object.entries(doc.paths).flatMap(([template, methods]) =>
+      Object.keys(methods)
+        .filter((m) => m !== 'get')
+        .map((m) => ({ key: `${m.toUpperCase()} ${template}`, method: m.toUpperCase(), template })),
+    )
+    const matches = (template: string, path: string) =>
+      new RegExp(`^${template.replace(/\{\w+\}/g, '[^/]+')}$`).test(path)
+    const unaudited = changes.filter((c) => !c.audited).map((c) => `${c.method} ${c.path}`)
+    const neverChanged = mutating
+      .filter((r) => !exempt.has(r.key))
+      .filter((r) => !changes.some((c) => c.method === r.method && matches(r.template, c.path)))
+      .map((r) => r.key)
+    expect(unaudited).toEqual([])
+    expect(neverChanged).toEqual([])
+    expect(changes.length).toBeGreaterThan(mutating.length)
   })
 
   it('covers every route of the API document', async () => {

@@ -11,21 +11,24 @@ import {
 import type { Logger } from 'pino'
 import type { MessageBus } from '../broker/bus.js'
 import { eventKey, type RejectRecord } from '../storage/storage.js'
+import type { ChainCheck } from './chainCheck.js'
 import type { Counters } from './counters.js'
 import type { GroupCommitter } from './groupCommitter.js'
 import { reject } from './rejects.js'
 
 /**
- * Takes an `events` message from a station, validates every event, and commits the good
- * ones through the group committer. Only after the commit does it publish the ack that
- * lets the kiosk forget them. A message that fails as a whole gets no ack: the kiosk
- * sends it again, and a hostile sender gets nothing but a counter and a reject record.
+ * Takes an `events` message from a station, validates every event, checks its place in the
+ * station's signed hash chain, and commits the good ones through the group committer.
+ * Only after the commit does it publish the ack that lets the kiosk forget them. A message
+ * that fails as a whole gets no ack: the kiosk sends it again, and a hostile sender gets
+ * nothing but a counter and a reject record.
  */
 export class EventIngest {
   constructor(
     private readonly deps: {
       bus: MessageBus
       committer: GroupCommitter
+      chain: ChainCheck
       counters: Counters
       log: Logger
       now: () => number
@@ -74,16 +77,22 @@ export class EventIngest {
     }
     if (records.length > 0) this.deps.onRejects(records)
 
-    if (good.length === 0) {
+    // signatures and keys: refused ones are kept whole as integrity findings, not rejects
+    const { admitted, rejected: refused } = this.deps.chain.admit(stationId, batch.key, good, at)
+    rejected.push(...refused)
+    if (admitted.length === 0) {
       if (rejected.length > 0) this.sendAck(stationId, { accepted: [], duplicate: [], rejected })
       return
     }
-    this.deps.committer.submit(good.map((e) => ({ ...e, receivedAt: at }))).then(
+    this.deps.committer.submit(admitted.map((e) => ({ ...e, receivedAt: at }))).then(
       (inserted) => {
         const accepted: string[] = []
         const duplicate: string[] = []
-        for (const e of good) (inserted.has(eventKey(stationId, e.id)) ? accepted : duplicate).push(e.id)
+        for (const e of admitted) (inserted.has(eventKey(stationId, e.id)) ? accepted : duplicate).push(e.id)
         this.sendAck(stationId, { accepted, duplicate, rejected })
+        this.deps.chain.afterCommit(stationId, admitted, inserted, at).catch((err: unknown) => {
+          log.warn({ err, stationId }, 'could not check the links of committed events')
+        })
       },
       (err: unknown) => {
         // nothing acked, so nothing is lost: the kiosk sends the batch again

@@ -1,10 +1,12 @@
 import { FLEET_ALARM_KINDS } from '../domain/fleetAlarms.js'
 
 /**
- * What raises an alarm. `unmanned` is the duty watch's (docs/RULES.md); the others are the
- * fleet watch's rules on station health (docs/OPERATIONS.md, "Alarms").
+ * What raises an alarm. `unmanned` is the duty watch's (docs/RULES.md); `journalIntegrity`
+ * the chain check's, on a station's journal edited or forged (ingest/chainCheck.ts), which
+ * only a person resolves; the others are the fleet watch's rules on station health
+ * (docs/OPERATIONS.md, "Alarms").
  */
-export const ALARM_KINDS = ['unmanned', ...FLEET_ALARM_KINDS] as const
+export const ALARM_KINDS = ['unmanned', 'journalIntegrity', ...FLEET_ALARM_KINDS] as const
 export type AlarmKind = (typeof ALARM_KINDS)[number]
 
 /**

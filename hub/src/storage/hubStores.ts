@@ -1,10 +1,12 @@
 import type { AlarmStore } from './alarmStore.js'
 import type { ControlStore } from './controlStore.js'
 import type { CredentialStore } from './credentialStore.js'
+import type { IntegrityStore } from './integrityStore.js'
 import type { OperatorStore } from './operatorStore.js'
 import { PgAlarmStore } from './postgres/pgAlarmStore.js'
 import { PgControlStore } from './postgres/pgControlStore.js'
 import { PgCredentialStore } from './postgres/pgCredentialStore.js'
+import { PgIntegrityStore } from './postgres/pgIntegrityStore.js'
 import { PgOperatorStore } from './postgres/pgOperatorStore.js'
 import { PgRevocationStore } from './postgres/pgRevocationStore.js'
 import { PgStorage } from './postgres/pgStorage.js'
@@ -13,6 +15,7 @@ import type { RevocationStore } from './revocationStore.js'
 import { SqliteAlarmStore } from './sqlite/sqliteAlarmStore.js'
 import { SqliteControlStore } from './sqlite/sqliteControlStore.js'
 import { SqliteCredentialStore } from './sqlite/sqliteCredentialStore.js'
+import { SqliteIntegrityStore } from './sqlite/sqliteIntegrityStore.js'
 import { SqliteOperatorStore } from './sqlite/sqliteOperatorStore.js'
 import { SqliteRevocationStore } from './sqlite/sqliteRevocationStore.js'
 import { SqliteStorage } from './sqlite/sqliteStorage.js'
@@ -30,6 +33,7 @@ export interface HubStores {
   credentials: CredentialStore
   revocations: RevocationStore
   operators: OperatorStore
+  integrity: IntegrityStore
   /** Told how long each write transaction took (for metrics). */
   observeTransactions(fn: (seconds: number, ok: boolean) => void): void
   close(): Promise<void>
@@ -55,6 +59,7 @@ export async function openHubStores(store: string, now: () => number): Promise<H
       credentials: new PgCredentialStore(db),
       revocations: new PgRevocationStore(db),
       operators: new PgOperatorStore(db),
+      integrity: new PgIntegrityStore(db),
       observeTransactions: (fn) => {
         db.onTransaction = fn
       },
@@ -72,6 +77,7 @@ export async function openHubStores(store: string, now: () => number): Promise<H
     credentials: new SqliteCredentialStore(db),
     revocations: new SqliteRevocationStore(db),
     operators: new SqliteOperatorStore(db),
+    integrity: new SqliteIntegrityStore(db),
     observeTransactions: (fn) => {
       db.onTransaction = fn
     },

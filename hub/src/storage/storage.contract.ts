@@ -103,6 +103,22 @@ export function storageContract(name: string, open: () => Promise<Storage>): voi
       expect(await storage.counters()).toMatchObject({ accepted: 420, duplicates: 6 * 120 - 420 })
     })
 
+    it('keeps each event’s place in its chain, and finds it by seq or by id', async () => {
+      const hashed = (seq: number) => ({
+        ...event(A, seq),
+        hash: `h${seq}`.padEnd(43, 'x'),
+        ...(seq > 1 ? { prev: `h${seq - 1}`.padEnd(43, 'x'), sig: 's'.repeat(86) } : {}),
+      })
+      await storage.commitEvents([hashed(1), hashed(2), hashed(3), event(A, 4), event(B, 2)])
+      const links = await storage.chainLinks(A, [2, 4, 9], [event(A, 1).id, event(B, 2).id])
+      expect(links).toEqual([
+        { seq: 1, id: event(A, 1).id, time: event(A, 1).time, hash: hashed(1).hash, prev: null },
+        { seq: 2, id: event(A, 2).id, time: event(A, 2).time, hash: hashed(2).hash, prev: hashed(2).prev },
+        { seq: 4, id: event(A, 4).id, time: event(A, 4).time, hash: null, prev: null },
+      ])
+      expect(await storage.chainLinks(C, [1], [])).toEqual([])
+    })
+
     it('finds the first sequence number the ledger lacks', async () => {
       expect(await storage.firstMissingSeq(A)).toBe(1)
       await storage.commitEvents([2, 3].map((s) => event(A, s)))

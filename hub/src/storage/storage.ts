@@ -1,8 +1,22 @@
 import type { Registry } from '@ejia/firmware-config'
 import type { Event, Heartbeat, Tier } from '@ejia/protocol'
 
-/** An event as the hub stores it: the kiosk's envelope plus when the hub received it. */
-export type LedgerEvent = Event & { receivedAt: number }
+/**
+ * An event as the hub stores it: the kiosk's envelope plus when the hub received it, and
+ * its hash in the station's chain (protocol/src/chain.ts) when the hub checked it.
+ */
+export type LedgerEvent = Event & { receivedAt: number; hash?: string }
+
+/** An event's place in its station's hash chain, as the ledger holds it. */
+export interface ChainLink {
+  seq: number
+  id: string
+  time: string
+  /** Null for an event stored before the hub kept hashes. */
+  hash: string | null
+  /** The hash of the event before it, as the event claims; null when it names none. */
+  prev: string | null
+}
 
 export interface StoredEvent {
   ingestId: number
@@ -102,6 +116,8 @@ export interface Storage {
    */
   firstMissingSeq(stationId: string): Promise<number>
   queryEvents(q: EventQuery): Promise<StoredEvent[]>
+  /** A station's stored events with one of these sequence numbers or ids, for the chain check. */
+  chainLinks(stationId: string, seqs: readonly number[], ids: readonly string[]): Promise<ChainLink[]>
   recentRejects(limit: number): Promise<(RejectRecord & { id: number })[]>
   close(): Promise<void>
 }

@@ -151,6 +151,8 @@ export interface FaceInfo {
   reason?: string
   modelVersion?: string
   enrolled?: number
+  /** Days a template may go unused before the kiosk deletes it (face.retentionDays). */
+  retentionDays?: number
 }
 
 /** POST /api/camera/probe: what the detector sees in one frame, nothing recorded. */

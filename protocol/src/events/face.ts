@@ -1,5 +1,5 @@
 import Type, { type Static } from 'typebox'
-import { PersonId } from '../ids.js'
+import { PersonId, timestamp } from '../ids.js'
 
 const ModelVersion = Type.String({ maxLength: 128, description: 'Face models used, with their hashes' })
 
@@ -36,12 +36,34 @@ export const FaceEnrolledBody = Type.Object(
 )
 export type FaceEnrolledBody = Static<typeof FaceEnrolledBody>
 
-/** A person's face data was deleted from the kiosk. */
+/** Why a person's face template is deleted when someone asks for it (ejia-face forget, the local API). */
+export const FACE_DELETE_REQUESTS = [
+  'personRequest',
+  'consentWithdrawn',
+  'leftVillage',
+  'reenrol',
+  'other',
+] as const
+
+/**
+ * A person's face data was deleted from the kiosk (PIPL art. 47). `retention` and
+ * `rosterRemoved` are the kiosk's own deletions: a template unused for `face.retentionDays`,
+ * or of a person no longer on the station's roster; `requestedBy` is then the station id.
+ * The optional fields came later (issue 10), so older kiosks' events still read.
+ */
 export const FaceDeletedBody = Type.Object(
   {
     personId: PersonId,
     requestedBy: PersonId,
-    reason: Type.Enum(['personRequest', 'consentWithdrawn', 'leftVillage', 'reenrol', 'other']),
+    reason: Type.Enum([...FACE_DELETE_REQUESTS, 'retention', 'rosterRemoved']),
+    sealedSha256: Type.Optional(
+      Type.String({
+        pattern: '^[0-9a-f]{64}$',
+        description:
+          'SHA-256 of the sealed template destroyed (IV, tag and ciphertext as stored in faces.db); never the template',
+      }),
+    ),
+    enrolledAt: Type.Optional(timestamp('When the destroyed template was enrolled')),
   },
   { additionalProperties: false, title: 'face.deleted' },
 )

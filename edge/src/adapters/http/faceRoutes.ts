@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { FACE_DELETE_REQUESTS } from '@ejia/protocol'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { FastifyInstance, FastifyReply, RawServerDefault } from 'fastify'
 import type { Logger } from 'pino'
@@ -50,9 +51,8 @@ const Enrol = Type.Object(
 const Forget = Type.Object(
   {
     requestedBy: PersonId,
-    reason: Type.Enum(['personRequest', 'consentWithdrawn', 'leftVillage', 'reenrol', 'other'], {
-      default: 'personRequest',
-    }),
+    // retention and rosterRemoved are the kiosk's own; a person or a cadre asks for these
+    reason: Type.Enum([...FACE_DELETE_REQUESTS], { default: 'personRequest' }),
   },
   { additionalProperties: false },
 )
@@ -73,7 +73,13 @@ export function faceRoutes(app: LocalApp, deps: FaceRouteDeps): void {
   app.get('/api/face', async () =>
     'unavailable' in deps.service
       ? { enabled: false, reason: deps.service.unavailable }
-      : { enabled: true, modelVersion: deps.service.modelVersion, enrolled: deps.service.gallery.size },
+      : {
+          enabled: true,
+          modelVersion: deps.service.modelVersion,
+          enrolled: deps.service.gallery.size,
+          // the consent text names it (PIPL art. 17: how long the data is kept)
+          ...(deps.service.retentionDays === undefined ? {} : { retentionDays: deps.service.retentionDays }),
+        },
   )
 
   app.post(
@@ -128,8 +134,8 @@ export function faceRoutes(app: LocalApp, deps: FaceRouteDeps): void {
   app.post('/api/face/consent', { schema: { body: Consent } }, async (req, reply) => {
     const s = service(reply)
     if (!s) return
-    const eventId = await s.enrolment.recordConsent(req.body)
-    return reply.code(201).send({ eventId })
+    // a withdrawal that deleted a template answers with the deletion's receipt
+    return reply.code(201).send(await s.enrolment.recordConsent(req.body))
   })
 
   app.post(
@@ -163,8 +169,18 @@ export function faceRoutes(app: LocalApp, deps: FaceRouteDeps): void {
       const { personId } = req.params
       const { requestedBy, reason } = req.body
       try {
-        await s.enrolment.forget(personId, requestedBy, reason)
-        return { removed: true, personId }
+        const receipt = await s.enrolment.forget(personId, requestedBy, reason)
+        if (!receipt) throw new Error('forget without quiet returns a receipt or throws')
+        const { noRowLeft, noBytesLeft, notInGallery } = receipt.verified
+        if (noRowLeft && noBytesLeft && notInGallery) return { removed: true, ...receipt }
+        // deleted and journalled, but something of it is still found: say so, never "done"
+        deps.log.error({ personId, verified: receipt.verified }, 'face deletion not verified')
+        return reply.code(500).send({
+          error: 'deletionUnverified',
+          message: `the face template of ${personId} was deleted, but the checks after it failed`,
+          removed: true,
+          ...receipt,
+        })
       } catch (err) {
         if (err instanceof EnrolmentError)
           return reply.code(404).send({ error: err.code, message: err.message })

@@ -1,3 +1,4 @@
+import { Agent, fetch } from 'undici'
 import { type PhotoHub, PhotoUploadError } from '../../ports/photos.js'
 
 export interface HttpPhotoHubOptions {
@@ -9,6 +10,11 @@ export interface HttpPhotoHubOptions {
   password: string
   /** Default 2 minutes: a 2 MB photo over a 256 kbit/s village uplink takes about one. */
   timeoutMs?: number
+  /**
+   * The district CA (PEM), config `hub.tls.caFile`: the hub's own HTTPS is trusted by it
+   * alone, as its mqtts is. Without it, the system's store (a proxy with a public certificate).
+   */
+  ca?: Buffer
 }
 
 /**
@@ -19,21 +25,22 @@ export interface HttpPhotoHubOptions {
 export class HttpPhotoHub implements PhotoHub {
   private readonly base: string
   private readonly auth: string
+  private readonly dispatcher: Agent | undefined
 
   constructor(private readonly opts: HttpPhotoHubOptions) {
     this.base = opts.baseUrl.replace(/\/+$/, '')
     this.auth = `Basic ${Buffer.from(`${opts.username}:${opts.password}`, 'utf8').toString('base64')}`
+    this.dispatcher = opts.ca ? new Agent({ connect: { ca: opts.ca } }) : undefined
   }
 
   async upload(id: string, jpeg: Buffer, signal: AbortSignal): Promise<'stored' | 'alreadyStored'> {
     const url = `${this.base}/api/stations/${encodeURIComponent(this.opts.stationId)}/photos/${id}`
-    let res: Response
+    let res: Awaited<ReturnType<typeof fetch>>
     try {
       res = await fetch(url, {
+        ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
         method: 'PUT',
         headers: { 'content-type': 'image/jpeg', authorization: this.auth },
-        // a plain Uint8Array is a body under both Node's and the DOM's fetch types (test/ui
-        // type-checks this file with the DOM's), which a Buffer<ArrayBufferLike> is not
         body: new Uint8Array(jpeg),
         signal: AbortSignal.any([signal, AbortSignal.timeout(this.opts.timeoutMs ?? 120_000)]),
       })

@@ -26,3 +26,10 @@ export const journalMigrations: Migration[] = [
     `,
   },
 ]
+
+/**
+ * The tamper-evident journal (issue 10): each event's hash, the hash of the one before it,
+ * and the station's signature; NULL on events from before it, or written by an older agent
+ * after a rollback. Added without a schema version, so that agent still opens the file.
+ */
+export const journalChainColumns = { prev: 'TEXT', hash: 'TEXT', sig: 'TEXT' } as const

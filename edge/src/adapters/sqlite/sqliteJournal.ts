@@ -1,7 +1,8 @@
-import { CodedError, type Database, openDatabase } from '@ejia/platform'
+import { addCompatibleColumns, CodedError, type Database, openDatabase } from '@ejia/platform'
 import type { Event, EventType, RejectedEvent } from '@ejia/protocol'
+import { eventHash, type JournalKey, publicKeyOf, signHash, verifyHash } from '@ejia/protocol/chain'
 import type { BacklogStats, Journal, JournalEntry, JournalSize, PendingQuery } from '../../ports/journal.js'
-import { journalMigrations } from './journalMigrations.js'
+import { journalChainColumns, journalMigrations } from './journalMigrations.js'
 
 export class JournalError extends CodedError<'wrongStation' | 'appendFailed' | 'pruned'> {}
 
@@ -11,22 +12,49 @@ interface EventRow {
   type: string
   time: string
   body: string
+  prev: string | null
+  sig: string | null
+}
+
+const EVENT_COLUMNS = 'seq, id, type, time, body, prev, sig'
+
+/** The newest event's seq and hash: what the next event links to. */
+interface ChainTail {
+  seq: number
+  hash: string | null
 }
 
 /**
  * The journal in a SQLite file: WAL with synchronous=FULL, so `append` resolving means
- * the event is on disk and survives a kill or a power cut.
+ * the event is on disk and survives a kill or a power cut. Events are hash-chained, and
+ * signed when the journal has the station's key (protocol/src/chain.ts): the file can be
+ * edited, but not without the hub noticing.
  */
 export class SqliteJournal implements Journal {
+  /** Appends one at a time: each needs the hash of the one before. */
+  private appending: Promise<unknown> = Promise.resolve()
+  /**
+   * The seq of the newest event when, at open, it was not what this station signed (the
+   * file was edited): the next event starts a new chain rather than vouch for it.
+   */
+  tailRefused: number | undefined
+
   private constructor(
     private readonly db: Database,
     readonly stationId: string,
     readonly previousRunUnclean: boolean,
+    private readonly key: JournalKey | undefined,
+    private tail: ChainTail,
   ) {}
 
-  static async open(file: string, stationId: string): Promise<SqliteJournal> {
+  get publicKey(): string | undefined {
+    return this.key?.publicKey
+  }
+
+  static async open(file: string, stationId: string, key?: JournalKey): Promise<SqliteJournal> {
     const db = await openDatabase(file, { migrations: journalMigrations, synchronous: 'FULL' })
     try {
+      await addCompatibleColumns(db, 'events', journalChainColumns)
       await incrementalVacuum(db)
       const owner = await db.get<{ value: string }>("SELECT value FROM meta WHERE key = 'stationId'")
       if (owner && owner.value !== stationId) {
@@ -40,39 +68,63 @@ export class SqliteJournal implements Journal {
         "INSERT INTO meta (key, value) VALUES ('stationId', ?), ('running', '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         stationId,
       )
-      return new SqliteJournal(db, stationId, running?.value === '1')
+      const { tail, tailRefused } = await chainTail(db, stationId, key)
+      const journal = new SqliteJournal(db, stationId, running?.value === '1', key, tail)
+      journal.tailRefused = tailRefused
+      return journal
     } catch (err) {
       await db.close()
       throw err
     }
   }
 
-  async append(entry: JournalEntry): Promise<Event> {
+  append(entry: JournalEntry): Promise<Event> {
+    const appended = this.appending.then(() => this.appendNext(entry))
+    this.appending = appended.catch(() => undefined)
+    return appended
+  }
+
+  private async appendNext(entry: JournalEntry): Promise<Event> {
+    const seq = this.tail.seq + 1
+    // the body as it is stored and as the hub will parse it, so both hash the same JSON
+    const bodyJson = JSON.stringify(entry.body)
+    const body: unknown = JSON.parse(bodyJson)
+    const content = {
+      id: entry.id,
+      stationId: this.stationId,
+      seq,
+      time: entry.time,
+      type: entry.type,
+      body,
+      ...(this.tail.hash === null ? {} : { prev: this.tail.hash }),
+    } as Event
+    const hash = eventHash(content)
+    const sig = this.key ? signHash(hash, this.key.privateKey) : null
     // `run`, not `get` with RETURNING: `get` resolves after the first step, and the
     // implicit transaction commits only when the last active statement finishes
     // (sqlite.org/lang_transaction.html), so later still while another append is open. A
     // kill -9 there lost an event already answered 201 and gave its seq to the next
     // (test/faults, issue 10). `run` steps to the end: committed and synced when it resolves.
     const r = await this.db.run(
-      'INSERT INTO events (id, type, time, body, recorded_at) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO events (seq, id, type, time, body, recorded_at, prev, hash, sig) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      seq,
       entry.id,
       entry.type,
       entry.time,
-      JSON.stringify(entry.body),
+      bodyJson,
       Date.parse(entry.time),
+      content.prev ?? null,
+      hash,
+      sig,
     )
-    // the rowid is the seq (INTEGER PRIMARY KEY), read under the connection's mutex
-    if (r.lastID === undefined || (r.changes ?? 0) !== 1)
-      throw new JournalError('appendFailed', `journal did not return a sequence number for ${entry.id}`)
-    return this.toEvent(
-      { seq: r.lastID, id: entry.id, type: entry.type, time: entry.time, body: '' },
-      entry.body,
-    )
+    if ((r.changes ?? 0) !== 1) throw new JournalError('appendFailed', `journal did not store ${entry.id}`)
+    this.tail = { seq, hash }
+    return sig === null ? content : ({ ...content, sig } as Event)
   }
 
   async pending(q: PendingQuery): Promise<Event[]> {
     const rows = await this.db.all<EventRow[]>(
-      `SELECT seq, id, type, time, body FROM events
+      `SELECT ${EVENT_COLUMNS} FROM events
        WHERE acked_at IS NULL AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?`,
       q.afterSeq,
       q.uptoSeq ?? Number.MAX_SAFE_INTEGER,
@@ -107,7 +159,7 @@ export class SqliteJournal implements Journal {
 
   async latest(type: EventType, personId: string): Promise<Event | undefined> {
     const r = await this.db.get<EventRow>(
-      `SELECT seq, id, type, time, body FROM events
+      `SELECT ${EVENT_COLUMNS} FROM events
        WHERE type = ? AND body ->> '$.personId' = ? ORDER BY seq DESC LIMIT 1`,
       type,
       personId,
@@ -117,7 +169,7 @@ export class SqliteJournal implements Journal {
 
   async since(type: EventType, fromTime: string, limit: number): Promise<Event[]> {
     const rows = await this.db.all<EventRow[]>(
-      'SELECT seq, id, type, time, body FROM events WHERE type = ? AND time >= ? ORDER BY seq LIMIT ?',
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE type = ? AND time >= ? ORDER BY seq LIMIT ?`,
       type,
       fromTime,
       limit,
@@ -178,8 +230,10 @@ export class SqliteJournal implements Journal {
   }
 
   async prune(before: number): Promise<number> {
+    // the newest event stays, whatever its age: the next one links to its hash
     const r = await this.db.run(
-      "DELETE FROM events WHERE acked_at IS NOT NULL AND ack_status != 'rejected' AND recorded_at < ?",
+      `DELETE FROM events WHERE acked_at IS NOT NULL AND ack_status != 'rejected' AND recorded_at < ?
+         AND seq < (SELECT max(seq) FROM events)`,
       before,
     )
     if ((r.changes ?? 0) > 0) await this.giveBackSpace()
@@ -217,7 +271,8 @@ export class SqliteJournal implements Journal {
       const take = Math.min(counts.stored, Math.max(100, Math.ceil((usedBytes - bytes) / perRow)))
       const r = await this.db.run(
         `DELETE FROM events WHERE seq IN (
-           SELECT seq FROM events WHERE ack_status = 'accepted' AND recorded_at < ? ORDER BY seq LIMIT ?)`,
+           SELECT seq FROM events WHERE ack_status = 'accepted' AND recorded_at < ?
+             AND seq < (SELECT max(seq) FROM events) ORDER BY seq LIMIT ?)`,
         keepFrom,
         take,
       )
@@ -239,15 +294,63 @@ export class SqliteJournal implements Journal {
   }
 
   private toEvent(r: EventRow, body: unknown): Event {
-    return {
+    const e = {
       id: r.id,
       stationId: this.stationId,
       seq: r.seq,
       time: r.time,
       type: r.type as EventType,
       body,
+    }
+    return {
+      ...e,
+      ...(r.prev === null ? {} : { prev: r.prev }),
+      ...(r.sig === null ? {} : { sig: r.sig }),
     } as Event
   }
+}
+
+/**
+ * What the next event links to: the newest event's hash, recomputed from its content and
+ * checked against its signature. The hub checks the signature of the last event of each
+ * linked run it receives and takes the events before it on the strength of the links
+ * (hub/src/ingest/chainCheck.ts), so the agent must never link to an event it did not
+ * sign: a row added or changed by hand at the end of the file would be vouched for by
+ * the next genuine event. Such a tail is refused, and the next event names no previous.
+ */
+async function chainTail(
+  db: Database,
+  stationId: string,
+  key: JournalKey | undefined,
+): Promise<{ tail: ChainTail; tailRefused: number | undefined }> {
+  // sqlite_sequence has the highest seq ever issued; retention never deletes its row
+  const last = await db.get<EventRow & { hash: string | null }>(
+    `SELECT s.seq, e.id, e.type, e.time, e.body, e.prev, e.sig, e.hash
+     FROM sqlite_sequence s LEFT JOIN events e ON e.seq = s.seq WHERE s.name = 'events'`,
+  )
+  if (!last) return { tail: { seq: 0, hash: null }, tailRefused: undefined }
+  if (last.hash === null || last.id === null)
+    return { tail: { seq: last.seq, hash: null }, tailRefused: undefined }
+  if (!key) return { tail: { seq: last.seq, hash: last.hash }, tailRefused: undefined }
+  let hash: string | undefined
+  try {
+    hash = eventHash({
+      id: last.id,
+      stationId,
+      seq: last.seq,
+      time: last.time,
+      type: last.type,
+      body: JSON.parse(last.body) as unknown,
+      ...(last.prev === null ? {} : { prev: last.prev }),
+    } as Event)
+  } catch {
+    hash = undefined
+  }
+  const signed =
+    hash !== undefined && last.sig !== null && verifyHash(hash, last.sig, publicKeyOf(key.publicKey))
+  return signed
+    ? { tail: { seq: last.seq, hash: hash as string }, tailRefused: undefined }
+    : { tail: { seq: last.seq, hash: null }, tailRefused: last.seq }
 }
 
 /**

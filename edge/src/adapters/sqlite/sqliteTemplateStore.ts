@@ -1,6 +1,13 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
-import { CodedError, type Database, openDatabase } from '@ejia/platform'
-import type { ConsentRecord, StoredTemplate, TemplateStore } from '../../ports/templateStore.js'
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { addCompatibleColumns, CodedError, type Database, openDatabase } from '@ejia/platform'
+import type {
+  ConsentRecord,
+  RemovedTemplate,
+  StoredTemplate,
+  TemplateStore,
+  TemplateUsage,
+} from '../../ports/templateStore.js'
 
 export class TemplateStoreError extends CodedError<'templateKeyInvalid' | 'templateKeyMismatch'> {}
 
@@ -33,6 +40,13 @@ const migrations = [
   },
 ]
 
+/**
+ * When each template last matched (face.retentionDays counts from it, issue 10; NULL: from
+ * enrolment). A column without a schema version, so an agent rolled back to a release
+ * before it still opens the file (platform `addCompatibleColumns`).
+ */
+const compatibleColumns = { last_matched_at: 'INTEGER' } as const
+
 /** Check-ins whose margins make the baseline, and the weight of a new margin in the recent mean. */
 const BASELINE_CHECKINS = 3
 const RECENT_WEIGHT = 0.2
@@ -59,6 +73,7 @@ export class SqliteTemplateStore implements TemplateStore {
   private constructor(
     private readonly db: Database,
     private readonly key: Buffer,
+    private readonly file: string,
   ) {}
 
   static async open(file: string, keyBase64: string): Promise<SqliteTemplateStore> {
@@ -66,8 +81,9 @@ export class SqliteTemplateStore implements TemplateStore {
     if (key.length !== 32)
       throw new TemplateStoreError('templateKeyInvalid', 'face.templateKey must be 32 bytes, base64')
     const db = await openDatabase(file, { migrations, synchronous: 'FULL' })
+    await addCompatibleColumns(db, 'templates', compatibleColumns)
     await db.exec('PRAGMA secure_delete = ON')
-    return new SqliteTemplateStore(db, key)
+    return new SqliteTemplateStore(db, key, file)
   }
 
   async load(modelVersion: string): Promise<{ templates: StoredTemplate[]; stale: number }> {
@@ -111,7 +127,7 @@ export class SqliteTemplateStore implements TemplateStore {
        VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (person_id) DO UPDATE SET model_version = excluded.model_version, iv = excluded.iv, tag = excluded.tag,
          data = excluded.data, enrolled_at = excluded.enrolled_at, authorised_by = excluded.authorised_by,
-         checkins = 0, margin_baseline = NULL, margin_recent = NULL`,
+         checkins = 0, margin_baseline = NULL, margin_recent = NULL, last_matched_at = NULL`,
       t.personId,
       t.modelVersion,
       iv,
@@ -122,14 +138,41 @@ export class SqliteTemplateStore implements TemplateStore {
     )
   }
 
-  async remove(personId: string): Promise<boolean> {
-    const r = await this.db.run('DELETE FROM templates WHERE person_id = ?', personId)
+  async remove(personId: string): Promise<RemovedTemplate | undefined> {
+    const row = await this.db.get<TemplateRow>(
+      'DELETE FROM templates WHERE person_id = ? RETURNING *',
+      personId,
+    )
     // the old page images live on in the WAL until a checkpoint: flush and truncate it
     await this.db.exec('PRAGMA wal_checkpoint(TRUNCATE)')
-    return (r.changes ?? 0) > 0
+    if (!row) return undefined
+    // the receipt's checks, made after the fact on what is stored, not assumed
+    const left = await this.db.get<{ n: number }>(
+      'SELECT count(*) AS n FROM templates WHERE person_id = ?',
+      personId,
+    )
+    return {
+      personId,
+      modelVersion: row.model_version,
+      enrolledAt: row.enrolled_at,
+      sealedSha256: createHash('sha256').update(row.iv).update(row.tag).update(row.data).digest('hex'),
+      rowsLeft: left?.n ?? 0,
+      sealedBytesInFile: await this.fileHolds(row.data),
+    }
   }
 
-  async recordMatch(personId: string, margin: number) {
+  async usage(): Promise<TemplateUsage[]> {
+    const rows = await this.db.all<
+      { person_id: string; enrolled_at: number; last_matched_at: number | null }[]
+    >('SELECT person_id, enrolled_at, last_matched_at FROM templates ORDER BY person_id')
+    return rows.map((r) => ({
+      personId: r.person_id,
+      enrolledAt: r.enrolled_at,
+      lastMatchedAt: r.last_matched_at,
+    }))
+  }
+
+  async recordMatch(personId: string, margin: number, at: number) {
     const r = await this.db.get<{
       checkins: number
       margin_baseline: number | null
@@ -140,11 +183,13 @@ export class SqliteTemplateStore implements TemplateStore {
          margin_baseline = CASE WHEN checkins < ${BASELINE_CHECKINS}
            THEN (coalesce(margin_baseline, 0) * checkins + ?1) / (checkins + 1) ELSE margin_baseline END,
          margin_recent = CASE WHEN margin_recent IS NULL THEN ?1
-           ELSE (1 - ${RECENT_WEIGHT}) * margin_recent + ${RECENT_WEIGHT} * ?1 END
+           ELSE (1 - ${RECENT_WEIGHT}) * margin_recent + ${RECENT_WEIGHT} * ?1 END,
+         last_matched_at = ?3
        WHERE person_id = ?2
        RETURNING checkins, margin_baseline, margin_recent`,
       margin,
       personId,
+      at,
     )
     return {
       checkins: r?.checkins ?? 0,
@@ -189,6 +234,18 @@ export class SqliteTemplateStore implements TemplateStore {
 
   async close(): Promise<void> {
     await this.db.close()
+  }
+
+  /** Whether `bytes` are anywhere in faces.db or its WAL, as a reader of the disk would find them. */
+  private async fileHolds(bytes: Buffer): Promise<boolean> {
+    for (const f of [this.file, `${this.file}-wal`]) {
+      const content = await readFile(f).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return undefined
+        throw err
+      })
+      if (content?.includes(bytes)) return true
+    }
+    return false
   }
 
   private open(r: TemplateRow): Float32Array {

@@ -173,7 +173,7 @@ export class CheckInSession {
       ...(this.settings.activityId ? { activityId: this.settings.activityId } : {}),
     } satisfies FaceMatch
     const event = await this.deps.signIn(body)
-    const stats = await this.deps.store.recordMatch(accepted.personId, accepted.margin)
+    const stats = await this.deps.store.recordMatch(accepted.personId, accepted.margin, this.deps.clock.now())
     const floor = SECURITY_LEVELS[this.settings.level].margin * 1.5
     const shrinking =
       stats.checkins > 3 &&

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { openDatabaseReadOnly } from '@ejia/platform'
 import { describe, expect, it } from 'vitest'
@@ -67,19 +68,44 @@ describe('face enrolment and deletion', () => {
     await wrong.close()
   })
 
-  it('forgets a person in one call: gone from the gallery and the file, and journalled', async () => {
+  it('forgets a person in one call: gone from the gallery and the file, journalled, with a receipt', async () => {
     const k = await faceKit()
     await k.enrol('alice', FACES.alice)
     const db = await openDatabaseReadOnly(k.file)
-    const sealed = (await db.get<{ data: Buffer }>('SELECT data FROM templates'))?.data as Buffer
+    const row = (await db.get<{ iv: Buffer; tag: Buffer; data: Buffer }>('SELECT * FROM templates')) as {
+      iv: Buffer
+      tag: Buffer
+      data: Buffer
+    }
     await db.close()
-    expect(await k.service.enrolment.forget('alice', 'alice', 'personRequest')).toBe(true)
-    expect(k.service.gallery.has('alice')).toBe(false)
-    expect((await k.events()).at(-1)).toEqual({
-      type: 'face.deleted',
-      body: { personId: 'alice', requestedBy: 'alice', reason: 'personRequest' },
+    const digest = createHash('sha256').update(row.iv).update(row.tag).update(row.data).digest('hex')
+    k.clock.advance(60_000)
+    const receipt = await k.service.enrolment.forget('alice', 'alice', 'personRequest')
+    const enrolledAt = new Date(k.clock.now() - 60_000).toISOString()
+    const deleted = (await k.journal.pending({ afterSeq: 0, limit: 1000 })).at(-1)
+    expect(receipt).toEqual({
+      personId: 'alice',
+      deletedAt: new Date(k.clock.now()).toISOString(),
+      requestedBy: 'alice',
+      reason: 'personRequest',
+      template: { sealedSha256: digest, enrolledAt, modelVersion: 'fake-1' },
+      verified: { noRowLeft: true, noBytesLeft: true, notInGallery: true },
+      event: { id: deleted?.id, seq: deleted?.seq },
     })
-    expect(readFileSync(k.file).includes(sealed)).toBe(false) // secure_delete and a truncated WAL
+    expect(k.service.gallery.has('alice')).toBe(false)
+    expect(deleted).toMatchObject({
+      type: 'face.deleted',
+      body: {
+        personId: 'alice',
+        requestedBy: 'alice',
+        reason: 'personRequest',
+        sealedSha256: digest,
+        enrolledAt,
+      },
+    })
+    expect(readFileSync(k.file).includes(row.data)).toBe(false) // secure_delete and a truncated WAL
+    // the consent decision is a record of its own, and outlives the template
+    expect(await k.store.consent('alice')).toMatchObject({ granted: true, textVersion: 'v1' })
     await expect(k.service.enrolment.forget('alice', 'alice', 'personRequest')).rejects.toMatchObject({
       code: 'notEnrolled',
     })
@@ -88,16 +114,26 @@ describe('face enrolment and deletion', () => {
     expect(k.service.status()).toMatchObject({ state: 'looking' })
   })
 
-  it('deletes the template when consent is withdrawn', async () => {
+  it('deletes the template when consent is withdrawn, and keeps the withdrawal on record', async () => {
     const k = await faceKit()
     await k.enrol('alice', FACES.alice)
-    await k.service.enrolment.recordConsent({
+    const withdrawn = await k.service.enrolment.recordConsent({
       personId: 'alice',
       granted: false,
       textVersion: 'v1',
       authorisedBy: 'c',
     })
+    expect(withdrawn.deletion).toMatchObject({
+      personId: 'alice',
+      reason: 'consentWithdrawn',
+      verified: { noRowLeft: true, noBytesLeft: true, notInGallery: true },
+    })
     expect(k.service.gallery.has('alice')).toBe(false)
     expect((await k.events()).slice(-2).map((e) => e.type)).toEqual(['face.consent', 'face.deleted'])
+    expect(await k.store.consent('alice')).toMatchObject({ granted: false, eventId: withdrawn.eventId })
+    // enrolling again needs a new consent
+    await expect(
+      k.service.enrolment.enrol('alice', 'c', [frame(FACES.alice), frame(FACES.alice), frame(FACES.alice)]),
+    ).rejects.toMatchObject({ code: 'noConsent' })
   })
 })

@@ -1,4 +1,5 @@
 import { CodedError } from '@ejia/platform'
+import type { FaceDeletedBody } from '@ejia/protocol'
 import { decide, type SecurityLevel } from '../../domain/face/decision.js'
 import { cosine, meanTemplate } from '../../domain/face/gallery.js'
 import type { RgbImage } from '../../domain/face/image.js'
@@ -13,6 +14,31 @@ export class EnrolmentError extends CodedError<
     super(code, message)
     this.detail = detail
   }
+}
+
+/** Why a template is deleted: asked for (FACE_DELETE_REQUESTS), or the kiosk's own retention. */
+export type DeleteReason = FaceDeletedBody['reason']
+
+/**
+ * The proof of a deletion (PIPL art. 47), as `ejia-face forget` prints it: what was destroyed
+ * (the sealed row's digest, never the template), the checks made after it, and the journalled
+ * `face.deleted` event, which the hub keeps in its ledger.
+ */
+export interface DeletionReceipt {
+  personId: string
+  deletedAt: string
+  requestedBy: string
+  reason: DeleteReason
+  template: { sealedSha256: string; enrolledAt: string; modelVersion: string }
+  verified: {
+    /** No row of the person's template after the delete and the WAL checkpoint. */
+    noRowLeft: boolean
+    /** The ciphertext's bytes are in neither faces.db nor its WAL. */
+    noBytesLeft: boolean
+    /** Gone from the in-memory gallery: no check-in can match it. */
+    notInGallery: boolean
+  }
+  event: { id: string; seq: number }
 }
 
 export const MIN_CAPTURES = 3
@@ -40,11 +66,14 @@ export class FaceEnrolment {
     granted: boolean
     textVersion: string
     authorisedBy: string
-  }): Promise<string> {
+  }): Promise<{ eventId: string; deletion?: DeletionReceipt }> {
     const event = await this.deps.record('face.consent', c)
     await this.deps.store.saveConsent({ ...c, at: this.deps.clock.now(), eventId: event.id })
-    if (!c.granted) await this.forget(c.personId, c.authorisedBy, 'consentWithdrawn', { quiet: true })
-    return event.id
+    // PIPL art. 47: a withdrawn consent deletes the template at once
+    const deletion = c.granted
+      ? undefined
+      : await this.forget(c.personId, c.authorisedBy, 'consentWithdrawn', { quiet: true })
+    return { eventId: event.id, ...(deletion ? { deletion } : {}) }
   }
 
   async enrol(personId: string, authorisedBy: string, frames: readonly RgbImage[]): Promise<EnrolResult> {
@@ -107,18 +136,42 @@ export class FaceEnrolment {
     return { personId, captures: embeddings.length, rejected, replaced }
   }
 
-  /** Deletes a person's face data from the kiosk, and journals that it did. */
+  /**
+   * Deletes a person's face template from the kiosk, checks that nothing of it is left, and
+   * journals that it did; the receipt says so. The consent decision stays on record.
+   */
   async forget(
     personId: string,
     requestedBy: string,
-    reason: 'personRequest' | 'consentWithdrawn' | 'leftVillage' | 'reenrol' | 'other',
+    reason: DeleteReason,
     opts: { quiet?: boolean } = {},
-  ): Promise<boolean> {
+  ): Promise<DeletionReceipt | undefined> {
     const removed = await this.deps.store.remove(personId)
     this.deps.gallery.remove(personId)
-    if (!removed && !opts.quiet)
+    if (!removed) {
+      if (opts.quiet) return undefined
       throw new EnrolmentError('notEnrolled', `${personId} has no face data on this kiosk`)
-    if (removed) await this.deps.record('face.deleted', { personId, requestedBy, reason })
-    return removed
+    }
+    const enrolledAt = new Date(removed.enrolledAt).toISOString()
+    const event = await this.deps.record('face.deleted', {
+      personId,
+      requestedBy,
+      reason,
+      sealedSha256: removed.sealedSha256,
+      enrolledAt,
+    } satisfies FaceDeletedBody)
+    return {
+      personId,
+      deletedAt: event.time,
+      requestedBy,
+      reason,
+      template: { sealedSha256: removed.sealedSha256, enrolledAt, modelVersion: removed.modelVersion },
+      verified: {
+        noRowLeft: removed.rowsLeft === 0,
+        noBytesLeft: !removed.sealedBytesInFile,
+        notInGallery: !this.deps.gallery.has(personId),
+      },
+      event: { id: event.id, seq: event.seq },
+    }
   }
 }

@@ -10,12 +10,15 @@ import type { FaultBoard } from '../faults.js'
 import type { RecordEvent } from '../recordEvent.js'
 import { CheckInSession, checkinOnly, type FaceSignIn, type SessionUpdate } from './checkInSession.js'
 import { FaceEnrolment } from './enrolment.js'
+import { FaceRetention, type RetentionSettings, type RosterInForce } from './faceRetention.js'
 
 export interface FaceSettings {
   level: SecurityLevel
   votingFrames: number
   challenge: Challenge | 'auto'
   timeoutMs: number
+  /** Deletes unused templates and those of people off the roster; none when left out. */
+  retention?: RetentionSettings
 }
 
 const CAMERA_RETRY_MS = 1000
@@ -27,6 +30,7 @@ const CAMERA_RETRY_MS = 1000
  */
 export class FaceService {
   readonly enrolment: FaceEnrolment
+  readonly retention: FaceRetention | undefined
   private session: CheckInSession | undefined
   private looping = false
   private readonly listeners: ((u: SessionUpdate) => void)[] = []
@@ -40,6 +44,8 @@ export class FaceService {
       record: RecordEvent
       /** How a recognised face is signed in; plain check-ins when absent. */
       signIn?: FaceSignIn
+      /** The roster the retention rules check templates against. */
+      roster?: RosterInForce
       clock: Clock
       faults: FaultBoard
       log: Logger
@@ -48,6 +54,12 @@ export class FaceService {
     readonly gallery: FaceGallery,
   ) {
     this.enrolment = new FaceEnrolment({ ...deps, gallery, level: settings.level })
+    this.retention =
+      settings.retention &&
+      new FaceRetention(
+        { ...deps, enrolment: this.enrolment, log: deps.log.child({ name: 'edge:face:retention' }) },
+        settings.retention,
+      )
   }
 
   static async start(deps: FaceService['deps'], settings: FaceSettings): Promise<FaceService> {
@@ -63,11 +75,18 @@ export class FaceService {
     }
     deps.log.info({ enrolled: gallery.size, stale, models: deps.engine.modelVersion }, 'face check-in ready')
     if (deps.camera) await deps.camera.open()
-    return new FaceService(deps, settings, gallery)
+    const service = new FaceService(deps, settings, gallery)
+    service.retention?.start()
+    return service
   }
 
   get modelVersion(): string {
     return this.deps.engine.modelVersion
+  }
+
+  /** face.retentionDays, when the retention rules run here. */
+  get retentionDays(): number | undefined {
+    return this.settings.retention?.days
   }
 
   /** Starts a check-in (replacing one in progress) and, with a camera, feeds it frames. */
@@ -124,6 +143,7 @@ export class FaceService {
 
   async close(): Promise<void> {
     this.session = undefined
+    await this.retention?.stop()
     await this.deps.camera?.close()
     await this.deps.engine.close()
     await this.deps.store.close()

@@ -67,6 +67,7 @@ export const configPage = {
         'photos.retentionDays': '照片保留天数',
         'face.enabled': '人脸签到',
         'face.securityLevel': '人脸安全等级（1–5）',
+        'face.retentionDays': '人脸模板未使用满多少天删除',
         'camera.type': '摄像头类型',
         'camera.fps': '摄像头帧率',
         'duty.graceLateMin': '迟到宽限（分钟）',

@@ -114,6 +114,7 @@ export const fleetPages = {
     },
     kinds: {
       unmanned: '无人值守',
+      journalIntegrity: '签到记录被篡改',
       offline: '站点离线',
       clockSkew: '时钟偏差',
       backlogAge: '积压过久',
@@ -121,6 +122,7 @@ export const fleetPages = {
       deniedLogins: '登录被拒',
       diskLow: '磁盘将满',
       ledgerGap: '数据缺失待补传',
+      brokerFlood: '连接或消息过频',
     } as Record<string, string>,
     clearReasons: {
       staffed: '有人到岗',
@@ -134,6 +136,7 @@ export const fleetPages = {
       quiet: '已无异常登录',
       diskOk: '磁盘空间恢复',
       ledgerComplete: '已补传完整',
+      rateNormal: '已恢复正常频率',
       stationRemoved: '站点已移除',
     } as Record<string, string>,
     resolveNote: '请填写处理情况（必填）：',

@@ -48,6 +48,17 @@ export const recordPages = {
       flags: '核查',
     },
     direction: { in: '签到上班', out: '签退下班' } as Record<string, string>,
+    consent: (granted: boolean) => (granted ? '同意采集人脸' : '不同意或撤回同意'),
+    /** Why a face template was deleted at the kiosk (face.deleted `reason`). */
+    deleteReasons: {
+      personRequest: '本人要求删除',
+      consentWithdrawn: '撤回同意',
+      leftVillage: '迁出本村',
+      reenrol: '重新录入',
+      other: '其他原因',
+      retention: '超过保留期限未使用，自动删除',
+      rosterRemoved: '已从本站名册移除，自动删除',
+    } as Record<string, string>,
     toActivity: (title: string) => `活动：${title}`,
     visit: '来访签到',
     open: '查看',

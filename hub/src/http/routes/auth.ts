@@ -38,7 +38,8 @@ export function authRoutes(app: Api, deps: ApiDeps & { accounts: Accounts; secur
     async (req, reply) => {
       try {
         const { sessionId, session } = await deps.accounts.login(req.body.username, req.body.password)
-        setSessionCookie(reply, sessionId, deps.secureCookies)
+        // Secure over the hub's own HTTPS, and behind an HTTPS proxy when told so
+        setSessionCookie(reply, sessionId, deps.secureCookies || req.protocol === 'https')
         await deps.work.audit(session.operator.username, 'auth.login', { ip: req.ip })
         return { operator: toView(session.operator), csrfToken: session.csrf }
       } catch (err) {

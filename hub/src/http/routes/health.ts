@@ -6,7 +6,11 @@ const Health = Type.Object({
   version: Type.String(),
   time: Type.String({ format: 'date-time' }),
   uptimeS: Type.Number(),
-  broker: Type.Object({ port: Type.Integer(), clients: Type.Integer() }),
+  broker: Type.Object({
+    port: Type.Integer({ description: 'Plain MQTT; 0 outside lab mode' }),
+    tlsPort: Type.Union([Type.Integer(), Type.Null()], { description: 'mqtts; null without TLS' }),
+    clients: Type.Integer(),
+  }),
   ingest: Type.Object({
     queuedEvents: Type.Integer({ description: 'Events waiting for the next group commit' }),
     commits: Type.Integer(),

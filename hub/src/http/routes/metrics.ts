@@ -35,6 +35,7 @@ export function metricsRoutes(app: Api, deps: ApiDeps): void {
       counters: () => deps.counters.totals(() => deps.storage.counters()),
       stations: () => deps.fleet.list(),
       brokerClients: () => deps.brokerInfo().clients,
+      ...(deps.brokerThrottles ? { stationThrottles: deps.brokerThrottles } : {}),
       queuedEvents: () => deps.committer.depth(),
       openAlarms: () => deps.alarms.openCounts(),
     })

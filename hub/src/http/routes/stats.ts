@@ -9,13 +9,18 @@ export function statsRoutes(app: Api, deps: ApiDeps): void {
     '/api/stats/ingest',
     {
       schema: {
-        summary: 'What came in: accepted, duplicates, rejected and denied, by reason (district operators)',
+        summary:
+          'What came in: accepted, duplicates, rejected, denied and throttled, by reason (district operators)',
         response: {
           200: Type.Object({
             accepted: Type.Integer(),
             duplicates: Type.Integer(),
             rejected: Type.Object({ total: Type.Integer(), byReason }),
             denied: Type.Object({ total: Type.Integer(), byReason }),
+            throttled: Type.Object(
+              { total: Type.Integer(), byReason },
+              { description: 'Over a broker rate limit (docs/RELIABILITY.md, "Broker limits")' },
+            ),
             deferred: Type.Object({ total: Type.Integer(), byReason }),
           }),
         },
@@ -37,6 +42,7 @@ export function statsRoutes(app: Api, deps: ApiDeps): void {
         duplicates: all.duplicates ?? 0,
         rejected: group('rejected'),
         denied: group('denied'),
+        throttled: group('throttled'),
         deferred: group('deferred'),
       }
     },

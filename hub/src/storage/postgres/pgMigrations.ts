@@ -222,4 +222,30 @@ export const pgMigrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'event hash chain, journal keys, integrity findings',
+    sql: `
+      ALTER TABLE events ADD COLUMN prev_hash TEXT;
+      ALTER TABLE events ADD COLUMN hash TEXT;
+      ALTER TABLE events ADD COLUMN sig TEXT;
+      CREATE TABLE journal_keys (
+        station_id TEXT   PRIMARY KEY,
+        public_key TEXT   NOT NULL,
+        pinned_at  BIGINT NOT NULL,
+        first_seq  BIGINT NOT NULL
+      );
+      CREATE TABLE integrity_findings (
+        id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at         BIGINT NOT NULL,
+        station_id TEXT   NOT NULL,
+        kind       TEXT   NOT NULL,
+        seq        BIGINT,
+        event_id   TEXT,
+        detail     TEXT   NOT NULL,
+        event      JSONB
+      );
+      CREATE INDEX integrity_findings_station ON integrity_findings (station_id, id);
+    `,
+  },
 ]

@@ -1,6 +1,7 @@
 import type { Heartbeat, Tier } from '@ejia/protocol'
 import type pg from 'pg'
 import {
+  type ChainLink,
   type EventQuery,
   eventKey,
   type LedgerEvent,
@@ -49,10 +50,10 @@ export class PgStorage implements Storage {
   commitEvents(events: readonly LedgerEvent[]): Promise<Set<string>> {
     return this.db.transaction(async (c) => {
       const { rows: inserted } = await c.query<{ station_id: string; event_id: string; seq: number }>(
-        `INSERT INTO events (station_id, event_id, seq, type, device_time, received_at, body)
-         SELECT e.station_id, e.event_id, e.seq, e.type, e.device_time, e.received_at, e.body
+        `INSERT INTO events (station_id, event_id, seq, type, device_time, received_at, body, prev_hash, hash, sig)
+         SELECT e.station_id, e.event_id, e.seq, e.type, e.device_time, e.received_at, e.body, e.prev_hash, e.hash, e.sig
          FROM jsonb_to_recordset($1::jsonb) AS e(station_id TEXT, event_id TEXT, seq BIGINT, type TEXT,
-              device_time TEXT, received_at BIGINT, body JSONB)
+              device_time TEXT, received_at BIGINT, body JSONB, prev_hash TEXT, hash TEXT, sig TEXT)
          ORDER BY e.station_id, e.event_id
          ON CONFLICT (station_id, event_id) DO NOTHING
          RETURNING station_id, event_id, seq`,
@@ -66,6 +67,9 @@ export class PgStorage implements Storage {
               device_time: e.time,
               received_at: e.receivedAt,
               body: e.body,
+              prev_hash: e.prev ?? null,
+              hash: e.hash ?? null,
+              sig: e.sig ?? null,
             })),
           ),
         ],
@@ -251,6 +255,15 @@ export class PgStorage implements Storage {
       params,
     )
     return rows.map(storedEventOf)
+  }
+
+  chainLinks(stationId: string, seqs: readonly number[], ids: readonly string[]): Promise<ChainLink[]> {
+    return this.db.query<ChainLink>(
+      `SELECT seq, event_id AS id, device_time AS time, hash, prev_hash AS prev FROM events
+       WHERE station_id = $1 AND (seq = ANY($2::bigint[]) OR event_id = ANY($3::text[]))
+       ORDER BY seq, ingest_id`,
+      [stationId, seqs, ids],
+    )
   }
 
   recentRejects(limit: number): Promise<(RejectRecord & { id: number })[]> {

@@ -318,3 +318,35 @@ hubMigrations.push({
     );
   `,
 })
+
+/**
+ * The tamper-evident journal (issue 10): each event's hash, its link to the one before and
+ * the station's signature; the journal key pinned for each station; and what the chain
+ * check found (hub/src/ingest/chainCheck.ts).
+ */
+hubMigrations.push({
+  version: 11,
+  name: 'event hash chain, journal keys, integrity findings',
+  sql: `
+    ALTER TABLE events ADD COLUMN prev_hash TEXT;
+    ALTER TABLE events ADD COLUMN hash TEXT;
+    ALTER TABLE events ADD COLUMN sig TEXT;
+    CREATE TABLE journal_keys (
+      station_id TEXT    PRIMARY KEY,
+      public_key TEXT    NOT NULL,
+      pinned_at  INTEGER NOT NULL,
+      first_seq  INTEGER NOT NULL
+    );
+    CREATE TABLE integrity_findings (
+      id         INTEGER PRIMARY KEY,
+      at         INTEGER NOT NULL,
+      station_id TEXT    NOT NULL,
+      kind       TEXT    NOT NULL,
+      seq        INTEGER,
+      event_id   TEXT,
+      detail     TEXT    NOT NULL,
+      event      TEXT
+    );
+    CREATE INDEX integrity_findings_station ON integrity_findings (station_id, id);
+  `,
+})

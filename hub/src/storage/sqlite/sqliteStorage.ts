@@ -1,6 +1,7 @@
 import type { Database } from '@ejia/platform'
 import type { Heartbeat, Tier } from '@ejia/protocol'
 import {
+  type ChainLink,
   type EventQuery,
   eventKey,
   type LedgerEvent,
@@ -42,10 +43,14 @@ export class SqliteStorage implements Storage {
         e.time,
         e.receivedAt,
         JSON.stringify(e.body),
+        e.prev ?? null,
+        e.hash ?? null,
+        e.sig ?? null,
       ])
       const inserted = await db.all<{ station_id: string; event_id: string; seq: number }[]>(
-        `INSERT INTO events (station_id, event_id, seq, type, device_time, received_at, body)
-         SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6
+        `INSERT INTO events (station_id, event_id, seq, type, device_time, received_at, body, prev_hash, hash, sig)
+         SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6,
+                j.value ->> 7, j.value ->> 8, j.value ->> 9
          FROM json_each(?) AS j WHERE true
          ON CONFLICT (station_id, event_id) DO NOTHING
          RETURNING station_id, event_id, seq`,
@@ -231,6 +236,17 @@ export class SqliteStorage implements Storage {
       }[]
     >(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY ingest_id LIMIT ?`, ...args)
     return rows.map((r) => storedEventOf({ ...r, body: JSON.parse(r.body) as unknown }))
+  }
+
+  chainLinks(stationId: string, seqs: readonly number[], ids: readonly string[]): Promise<ChainLink[]> {
+    return this.reader.all<ChainLink[]>(
+      `SELECT seq, event_id AS id, device_time AS time, hash, prev_hash AS prev FROM events
+       WHERE station_id = ? AND (seq IN (SELECT value FROM json_each(?)) OR event_id IN (SELECT value FROM json_each(?)))
+       ORDER BY seq, ingest_id`,
+      stationId,
+      JSON.stringify(seqs),
+      JSON.stringify(ids),
+    )
   }
 
   async recentRejects(limit: number): Promise<(RejectRecord & { id: number })[]> {

@@ -6,7 +6,12 @@ import { zh } from '../../strings.js'
  * The consent text on a screen of its own, with 同意 and 不同意 of equal size: PIPL art. 29 asks
  * for a separate consent to face data, and refusing must be as easy as agreeing.
  */
-export function Consent(p: { name: string; onDecide: (granted: boolean) => Promise<string | null> }) {
+export function Consent(p: {
+  name: string
+  /** The station's face.retentionDays, which the text names. */
+  retentionDays: number
+  onDecide: (granted: boolean) => Promise<string | null>
+}) {
   const busy = useSignal<boolean | null>(null)
   const error = useSignal<string | null>(null)
   const decide = async (granted: boolean) => {
@@ -20,7 +25,7 @@ export function Consent(p: { name: string; onDecide: (granted: boolean) => Promi
         {p.name} · {zh.consent.title}
       </h2>
       <div class="consent-text">
-        {zh.consent.paragraphs.map((t) => (
+        {zh.consent.paragraphs(p.retentionDays).map((t) => (
           <p key={t}>{t}</p>
         ))}
         <p class="muted">{zh.consent.versionLabel(zh.consent.version)}</p>

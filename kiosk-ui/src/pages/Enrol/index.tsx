@@ -1,10 +1,12 @@
 import { useSignal } from '@preact/signals'
+import { useEffect } from 'preact/hooks'
 import { api } from '../../api/kiosk.js'
 import type { Person } from '../../api/types.js'
 import { Button } from '../../components/Button.js'
 import { CadreLogin } from '../../components/CadreLogin.js'
 import { IdEntry } from '../../components/IdEntry.js'
 import { ScreenFrame } from '../../components/ScreenFrame.js'
+import { Spinner } from '../../components/Spinner.js'
 import { useKiosk } from '../../context.js'
 import { errorText, zh } from '../../strings.js'
 import { Capture } from './Capture.js'
@@ -21,6 +23,13 @@ export function Enrol() {
   const { state, nav, fb } = useKiosk()
   const person = useSignal<Person | null>(null)
   const step = useSignal<Step>('person')
+  // the consent text names how long this kiosk keeps a template; face off: no enrolment at all
+  const retention = useSignal<number | 'off' | null>(null)
+  useEffect(() => {
+    void api.face().then((r) => {
+      retention.value = r.ok && r.data.enabled && r.data.retentionDays ? r.data.retentionDays : 'off'
+    })
+  }, [])
   const cadre = state.cadre.value
 
   if (!cadre)
@@ -61,7 +70,16 @@ export function Enrol() {
           }}
         />
       )}
-      {step.value === 'consent' && <Consent name={name} onDecide={decide} />}
+      {step.value === 'consent' &&
+        (retention.value === null ? (
+          <Spinner label={zh.common.wait} />
+        ) : retention.value === 'off' ? (
+          <p class="fail-text" role="alert" data-testid="enrol-off">
+            {zh.enrol.faceOff}
+          </p>
+        ) : (
+          <Consent name={name} retentionDays={retention.value} onDecide={decide} />
+        ))}
       {step.value === 'refused' && (
         <div class="prompt">
           <p class="prompt-text" data-testid="consent-refused">

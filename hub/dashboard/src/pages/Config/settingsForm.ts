@@ -39,6 +39,7 @@ export const FORM_FIELDS: readonly FormField[] = [
   { key: 'photos.retentionDays', kind: 'number', min: 1, max: 3650, group: 'storage' },
   { key: 'face.enabled', kind: 'boolean' },
   { key: 'face.securityLevel', kind: 'integer', min: 1, max: 5 },
+  { key: 'face.retentionDays', kind: 'integer', min: 30, max: 1825 },
   { key: 'camera.type', kind: 'enum', options: ['none', 'push', 'folder'] },
   { key: 'camera.fps', kind: 'number', above: 0, max: 30 },
   { key: 'duty.graceLateMin', kind: 'integer', min: 0, max: 120 },

@@ -20,6 +20,10 @@ interface Body {
   title?: string
   faces?: number
   purpose?: string
+  /** face.consent */
+  granted?: boolean
+  /** face.deleted */
+  reason?: string
 }
 
 /** Check-ins, duty punches and the other events of the ledger, in order of arrival, a page at a time. */
@@ -136,6 +140,12 @@ export function EventList(props: { query: RecordQuery; people: ReadonlyMap<strin
                       </a>
                     ) : null}
                     {b.faces !== undefined ? ` ${zh.activity.faces(b.faces)}` : null}
+                    {e.type === 'face.consent' && b.granted !== undefined
+                      ? zh.records.consent(b.granted)
+                      : null}
+                    {e.type === 'face.deleted' && b.reason
+                      ? (zh.records.deleteReasons[b.reason] ?? b.reason)
+                      : null}
                   </td>
                 </tr>
               )

@@ -4,7 +4,16 @@ import { useTowns } from '../../lookups.js'
 import { zh } from '../../strings/index.js'
 import type { RecordQuery } from './query.js'
 
-const EVENT_TYPES = ['checkin', 'duty.punch', 'activity.start', 'activity.end', 'activity.photo']
+// the face events too: operators see each station's consents and deletions (docs/PRIVACY.md)
+const EVENT_TYPES = [
+  'checkin',
+  'duty.punch',
+  'activity.start',
+  'activity.end',
+  'activity.photo',
+  'face.consent',
+  'face.deleted',
+]
 
 /** Person, town, station, type (events only) and dates; 查询 applies them. */
 export function Filters(props: {
