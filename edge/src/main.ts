@@ -1,6 +1,9 @@
 import { join } from 'node:path'
 import { caSha256, type StationConfig } from '@ejia/firmware-config'
+import { isStorageFailure } from '@ejia/platform'
+import type { JournalKey } from '@ejia/protocol/chain'
 import type { Logger } from 'pino'
+import { DiskReserve } from './adapters/files/diskReserve.js'
 import { loadJournalKey } from './adapters/files/journalKeyFile.js'
 import { createLocalApi, kioskUiDir } from './adapters/http/localApi.js'
 import { MqttUplink, readUplinkTls } from './adapters/mqtt/mqttUplink.js'
@@ -10,6 +13,7 @@ import { diskSpaceOf } from './adapters/system/diskSpace.js'
 import { systemClock } from './adapters/system/systemClock.js'
 import { type Agent, type ControlHandlers, startAgent } from './app/agent.js'
 import { FaultBoard } from './app/faults.js'
+import { RESERVE_FAULT } from './app/journalBound.js'
 import type { RemoteControl } from './app/remoteControl.js'
 import type { RotationHooks, UplinkLogin } from './composition/credentials.js'
 import { startDevices } from './composition/devices.js'
@@ -48,6 +52,9 @@ export interface EdgeHandle {
 }
 
 export const JOURNAL_FILE = 'journal.db'
+/** Space kept in reserve on the data disk, given up to open the journal on a full disk. */
+export const RESERVE_FILE = 'disk-reserve'
+const RESERVE_BYTES = 1024 * 1024
 /** The station's Ed25519 journal key (PKCS#8 PEM, mode 0600): made here, never sent. */
 export const JOURNAL_KEY_FILE = 'journal-key.pem'
 export const ROSTER_FILE = 'roster.db'
@@ -105,7 +112,8 @@ async function runEdge(
   // read first: a missing certificate stops the start before anything is opened
   const tls = config.hub.tls ? readUplinkTls(config.hub.tls) : undefined
   const journalKey = await loadJournalKey(join(config.dataDir, JOURNAL_KEY_FILE))
-  const journal = await SqliteJournal.open(join(config.dataDir, JOURNAL_FILE), stationId, journalKey)
+  const reserve = new DiskReserve(join(config.dataDir, RESERVE_FILE), RESERVE_BYTES)
+  const journal = await openJournal(config, journalKey, reserve, faults, log)
   if (journal.tailRefused !== undefined) {
     log.error(
       { seq: journal.tailRefused },
@@ -138,6 +146,7 @@ async function runEdge(
       log: log.child({ name: 'edge:agent' }),
       ...(replica ? { roster: replica } : {}),
       diskSpace: diskSpaceOf(config.dataDir),
+      reserve,
       control,
     },
     {
@@ -240,5 +249,33 @@ async function runEdge(
       await agent.stop()
       await replica?.close()
     },
+  }
+}
+
+/**
+ * The journal, opened on a full disk too: SQLite needs room for its `-wal` and `-shm`
+ * files, so when the disk has none the reserve goes, the kiosk starts and says why in its
+ * heartbeat (a `diskReserve` fault, then `disk` and the hub's `diskLow`), and records into
+ * the freed space. The reserve is made at start when it is missing, and again by the
+ * journal bound once the disk is above its floor.
+ */
+async function openJournal(
+  config: StationConfig,
+  key: JournalKey,
+  reserve: DiskReserve,
+  faults: FaultBoard,
+  log: Logger,
+): Promise<SqliteJournal> {
+  const file = join(config.dataDir, JOURNAL_FILE)
+  await reserve.ensure().catch((err: unknown) => log.warn({ err }, 'could not make the disk reserve'))
+  try {
+    return await SqliteJournal.open(file, config.station.id, key)
+  } catch (err) {
+    const cause = (err as { cause?: unknown }).cause
+    if (!(isStorageFailure(err) || isStorageFailure(cause)) || !(await reserve.release())) throw err
+    const message = `the data disk was too full to open the journal: gave up ${RESERVE_BYTES} bytes of reserve`
+    log.error({ err }, message)
+    faults.set(RESERVE_FAULT, 'reserveUsed', message)
+    return SqliteJournal.open(file, config.station.id, key)
   }
 }

@@ -52,6 +52,38 @@ export const canMountTmpfs = (() => {
   }
 })()
 const mounts: string[] = []
+
+/** A fresh tmpfs of `bytes`, unmounted by `unmountLeftovers` if the test does not. */
+export function mountTmpfs(bytes = TMPFS_BYTES): { dir: string; unmount(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'ejia-fault-tmpfs-'))
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', dir])
+  mounts.push(dir)
+  return {
+    dir,
+    unmount() {
+      execFileSync('umount', [dir])
+      mounts.splice(mounts.indexOf(dir), 1)
+    },
+  }
+}
+
+/** Fills the file system of `file` to the last byte it will take. */
+export function fillDisk(file: string): void {
+  const fd = openSync(file, 'a')
+  try {
+    for (const size of [64 * 1024, 4096, 512]) {
+      const chunk = Buffer.alloc(size, 1)
+      try {
+        for (;;) writeSync(fd, chunk)
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err
+      }
+    }
+  } finally {
+    closeSync(fd)
+  }
+}
+
 /** Unmounts what a failed run left mounted. */
 export function unmountLeftovers(): void {
   for (const m of mounts.splice(0)) execFileSync('umount', ['-l', m], { stdio: 'ignore' })
@@ -67,9 +99,7 @@ export async function tmpfsKiosk(
   hub: TestHub,
   district: ReturnType<typeof makeDistrict>,
 ): Promise<DiskKiosk> {
-  const mount = mkdtempSync(join(tmpdir(), 'ejia-fault-tmpfs-'))
-  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${TMPFS_BYTES}`, 'tmpfs', mount])
-  mounts.push(mount)
+  const { dir: mount, unmount } = mountTmpfs()
   const config = faultKioskConfig(district.configs[0]!, hub.mqttUrl, join(mount, 'kiosk'))
   config.journal.diskWarnFreeBytes = MiB
   const edge = await startEdge(config, { log, localApi: false })
@@ -82,21 +112,7 @@ export async function tmpfsKiosk(
     },
     record: (n) => edge.agent.record('checkin', checkinBody(n).body).catch(refusedOnStorage),
     status: () => edge.agent.status(),
-    fill() {
-      const fd = openSync(ballast, 'a')
-      try {
-        for (const size of [64 * 1024, 4096, 512]) {
-          const chunk = Buffer.alloc(size, 1)
-          try {
-            for (;;) writeSync(fd, chunk)
-          } catch (err) {
-            if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err
-          }
-        }
-      } finally {
-        closeSync(fd)
-      }
-    },
+    fill: () => fillDisk(ballast),
     free: () => unlinkSync(ballast),
     async stop() {
       await edge.stop()
@@ -104,8 +120,7 @@ export async function tmpfsKiosk(
       const keep = mkdtempSync(join(tmpdir(), 'ejia-fault-journal-'))
       execFileSync('cp', [join(config.dataDir, 'journal.db'), keep])
       journalFile = join(keep, 'journal.db')
-      execFileSync('umount', [mount])
-      mounts.splice(mounts.indexOf(mount), 1)
+      unmount()
     },
   }
 }

@@ -23,7 +23,7 @@ const RESYNC_TIMEOUT_MS = 120_000
 
 import { FaultBoard } from './faults.js'
 import { buildHeartbeat, HeartbeatSender, type Versions } from './heartbeat.js'
-import { JournalBound, type JournalBoundOptions } from './journalBound.js'
+import { type DiskReserveLike, JournalBound, type JournalBoundOptions } from './journalBound.js'
 import { type OutboxStats, OutboxSync, type OutboxSyncOptions } from './outboxSync.js'
 import { createRecordEvent, type RecordEvent } from './recordEvent.js'
 
@@ -80,6 +80,8 @@ export async function startAgent(
     roster?: RosterReplica
     /** Free space of the data directory, reported in each heartbeat. */
     diskSpace?: () => Promise<DiskSpace | undefined>
+    /** Space kept in reserve on the data disk, made again once there is room (files/diskReserve.ts). */
+    reserve?: DiskReserveLike
     /** Remote config and commands from the hub, when something handles them. */
     control?: ControlHandlers
   },
@@ -174,6 +176,7 @@ export async function startAgent(
         clock,
         log: log.child({ name: 'edge:journal' }),
         ...(deps.diskSpace ? { diskSpace: deps.diskSpace } : {}),
+        ...(deps.reserve ? { reserve: deps.reserve } : {}),
       },
       opts.journalBound,
     )

@@ -11,9 +11,17 @@ export interface JournalBoundOptions {
   diskWarnFreeBytes: number
 }
 
+/** Space kept in reserve on the data disk (adapters/files/diskReserve.ts). */
+export interface DiskReserveLike {
+  /** Makes it if missing; false when there is no room for it now. */
+  ensure(): Promise<boolean>
+}
+
 /** The fault devices this bound sets, beside the journal's own `journal` (storageFailed). */
 export const JOURNAL_SIZE_FAULT = 'journalSize'
 export const DISK_FAULT = 'disk'
+/** Set when the agent gave up its disk reserve to open the journal; cleared once it is made again. */
+export const RESERVE_FAULT = 'diskReserve'
 
 /**
  * Stored events of the last two days stay whatever the bound: today's sign-ins decide
@@ -42,6 +50,8 @@ export class JournalBound {
       faults: FaultBoard
       clock: Clock
       diskSpace?: () => Promise<DiskSpace | undefined>
+      /** Made again here once the disk is above its floor. */
+      reserve?: DiskReserveLike
       log: Logger
     },
     private readonly opts: JournalBoundOptions,
@@ -82,7 +92,16 @@ export class JournalBound {
       faults.set(DISK_FAULT, 'diskLow', message)
     } else {
       faults.clear(DISK_FAULT)
+      if (after) await this.remakeReserve()
     }
     return removed
+  }
+
+  private async remakeReserve(): Promise<void> {
+    try {
+      if (await this.deps.reserve?.ensure()) this.deps.faults.clear(RESERVE_FAULT)
+    } catch (err) {
+      this.deps.log.warn({ err }, 'could not make the disk reserve again')
+    }
   }
 }

@@ -173,11 +173,9 @@ export class SqliteTemplateStore implements TemplateStore {
   }
 
   async recordMatch(personId: string, margin: number, at: number) {
-    const r = await this.db.get<{
-      checkins: number
-      margin_baseline: number | null
-      margin_recent: number | null
-    }>(
+    // `run`, then read: an UPDATE … RETURNING through `get` resolves before its implicit
+    // transaction commits (see SqliteJournal.append), and last_matched_at drives retention
+    await this.db.run(
       `UPDATE templates SET
          checkins = checkins + 1,
          margin_baseline = CASE WHEN checkins < ${BASELINE_CHECKINS}
@@ -185,12 +183,16 @@ export class SqliteTemplateStore implements TemplateStore {
          margin_recent = CASE WHEN margin_recent IS NULL THEN ?1
            ELSE (1 - ${RECENT_WEIGHT}) * margin_recent + ${RECENT_WEIGHT} * ?1 END,
          last_matched_at = ?3
-       WHERE person_id = ?2
-       RETURNING checkins, margin_baseline, margin_recent`,
+       WHERE person_id = ?2`,
       margin,
       personId,
       at,
     )
+    const r = await this.db.get<{
+      checkins: number
+      margin_baseline: number | null
+      margin_recent: number | null
+    }>('SELECT checkins, margin_baseline, margin_recent FROM templates WHERE person_id = ?', personId)
     return {
       checkins: r?.checkins ?? 0,
       marginBaseline: r?.margin_baseline ?? null,
