@@ -40,14 +40,15 @@ async function dutyBoard(hub: TestHub, stationId: string): Promise<Record<string
 
 /**
  * Scenario 5 of the fault suite (docs/RELIABILITY.md, "Faults"): the kiosk's clock jumps
- * back to 2000-01-01 and then a day ahead, while it records check-ins and duty punches,
+ * back to 2000-01-01, then a day ahead, then 25 minutes behind, while it records check-ins and duty punches,
  * then comes right again. The hub runs on a clock of its own too (true time from 08:25
  * China time today), which the test moves on to look at the duty board later.
  * - The ledger keeps the kiosk's order by seq, whatever the device times say.
  * - The hub sees the skew in every heartbeat and batch, raises clockSkew, and clears it
  *   when the clock is right again.
  * - Duty is not falsified: a punch stamped in 2000 does not count today, and a punch
- *   stamped a day ahead does not count tomorrow (it had not happened then).
+ *   stamped a day ahead does not count tomorrow (it had not happened then), and a late
+ *   punch stamped on time by a clock set back does not count as on time.
  */
 describe('faults: the kiosk clock jumps back to 2000 and a day ahead', () => {
   it('keeps order by seq, raises clockSkew, and counts no punch at a time it did not happen', {
@@ -56,7 +57,12 @@ describe('faults: the kiosk clock jumps back to 2000 and a day ahead', () => {
     const started = Date.now()
     const district = makeDistrict(1)
     const stationId = district.configs[0]!.station.id
-    const cadres = ['c1', 'c2', 'c3'].map((c) => `${stationId}-${c}`) as [string, string, string]
+    const cadres = ['c1', 'c2', 'c3', 'c4'].map((c) => `${stationId}-${c}`) as [
+      string,
+      string,
+      string,
+      string,
+    ]
     const today = localDate(Date.now())
     const base = atLocal(today, '08:25')
     const trueNow = () => base + (Date.now() - started)
@@ -133,6 +139,17 @@ describe('faults: the kiosk clock jumps back to 2000 and a day ahead', () => {
       })
       expect((await openSkewAlarm())?.clearedAt, 'the alarm stays open while the clock is wrong').toBeNull()
 
+      // set back: c4 comes at 08:50 by the hub's clock, the kiosk's set back to say 08:25
+      kioskOffset = 0
+      hubAhead = 25 * MIN
+      await punch(cadres[3])
+      await checkins(5)
+      const behind = await until('the hub to see the kiosk 25 minutes behind', async () => {
+        const s = await skewS()
+        return s !== null && Math.abs(s + 25 * 60) < 60 ? s : undefined
+      })
+      hubAhead = 0
+
       // right again
       kioskOffset = 0
       await checkins(5)
@@ -176,10 +193,11 @@ describe('faults: the kiosk clock jumps back to 2000 and a day ahead', () => {
 
       printFigures('clockJump', {
         runs: 1,
-        jumps: 3,
+        jumps: 4,
         events: figures.events,
         skewBackS: Math.round(back),
         skewAheadS: Math.round(ahead),
+        skewBehindS: Math.round(behind),
         alarms: cleared.map((a) => `clockSkew:${a.clearReason}`),
         dutyToday: todayBoard,
         dutyTomorrow: tomorrowBoard,
@@ -203,10 +221,21 @@ describe('faults: the kiosk clock jumps back to 2000 and a day ahead', () => {
       expect(raised.detail.clockSkewS).toBeLessThan(-(25 * 365 * 86_400))
       expect(cleared.map((a) => a.clearReason)).toEqual(['clockOk'])
 
-      // today: only c1 clocked in with a right clock
-      expect(todayBoard).toEqual({ [cadres[0]]: 'onDuty', [cadres[1]]: 'absent', [cadres[2]]: 'absent' })
+      // today: only c1 clocked in with a right clock; c4's punch, stamped 08:25 by a clock
+      // set back, does not make them on time (a correction would put 08:50 on record)
+      expect(todayBoard).toEqual({
+        [cadres[0]]: 'onDuty',
+        [cadres[1]]: 'absent',
+        [cadres[2]]: 'absent',
+        [cadres[3]]: 'absent',
+      })
       // tomorrow: c3's punch, stamped tomorrow but made today, does not put them on duty
-      expect(tomorrowBoard).toEqual({ [cadres[0]]: 'absent', [cadres[1]]: 'absent', [cadres[2]]: 'absent' })
+      expect(tomorrowBoard).toEqual({
+        [cadres[0]]: 'absent',
+        [cadres[1]]: 'absent',
+        [cadres[2]]: 'absent',
+        [cadres[3]]: 'absent',
+      })
     } finally {
       await edge?.stop()
       await hub.stop()

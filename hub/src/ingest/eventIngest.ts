@@ -84,7 +84,9 @@ export class EventIngest {
       if (rejected.length > 0) this.sendAck(stationId, { accepted: [], duplicate: [], rejected })
       return
     }
-    this.deps.committer.submit(admitted.map((e) => ({ ...e, receivedAt: at }))).then(
+    // how far the kiosk's clock was behind when it sent: what duty punches are judged by
+    const sentSkewMs = at - Date.parse(batch.sentAt)
+    this.deps.committer.submit(admitted.map((e) => ({ ...e, receivedAt: at, sentSkewMs }))).then(
       (inserted) => {
         const accepted: string[] = []
         const duplicate: string[] = []

@@ -5,7 +5,12 @@ import type { Event, Heartbeat, Tier } from '@ejia/protocol'
  * An event as the hub stores it: the kiosk's envelope plus when the hub received it, and
  * its hash in the station's chain (protocol/src/chain.ts) when the hub checked it.
  */
-export type LedgerEvent = Event & { receivedAt: number; hash?: string }
+export type LedgerEvent = Event & {
+  receivedAt: number
+  hash?: string
+  /** The hub's receipt minus the carrying batch's `sentAt`: how far the kiosk's clock was behind. */
+  sentSkewMs?: number
+}
 
 /** An event's place in its station's hash chain, as the ledger holds it. */
 export interface ChainLink {

@@ -190,4 +190,25 @@ export function dutyCases(h: WorkHarness): void {
       ),
     ).toEqual(['dl-003', 'dl-002'])
   })
+
+  it('leaves out a device punch sent by a kiosk whose clock was behind: a clock set back', async () => {
+    const punch = (personId: string, time: string, sentSkewMs: number | undefined) => ({
+      ...h.event(A, 'duty.punch', time, { personId, direction: 'in', method: 'card' }),
+      receivedAt: at('2026-12-01T00:50:02Z'),
+      ...(sentSkewMs === undefined ? {} : { sentSkewMs }),
+    })
+    await h.ledger(
+      // came at 08:50 China time, the kiosk set back to say 08:25
+      punch('db-001', '2026-12-01T00:25:00Z', 25 * 60_000),
+      // 5 minutes slow: within the margin
+      punch('db-002', '2026-12-01T00:45:00Z', 5 * 60_000),
+      // stored before the hub kept the skew: judged on its device time alone
+      punch('db-003', '2026-12-01T00:30:00Z', undefined),
+    )
+    expect(
+      (await h.work.dutyPunches(at('2026-11-30T16:00:00Z'), at('2026-12-01T16:00:00Z'))).map(
+        (p) => p.personId,
+      ),
+    ).toEqual(['db-003', 'db-002'])
+  })
 }

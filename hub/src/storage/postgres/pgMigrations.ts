@@ -248,4 +248,9 @@ export const pgMigrations: Migration[] = [
       CREATE INDEX integrity_findings_station ON integrity_findings (station_id, id);
     `,
   },
+  {
+    version: 4,
+    name: 'batch clock skew per event',
+    sql: 'ALTER TABLE events ADD COLUMN sent_skew_ms BIGINT;',
+  },
 ]

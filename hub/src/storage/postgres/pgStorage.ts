@@ -50,10 +50,12 @@ export class PgStorage implements Storage {
   commitEvents(events: readonly LedgerEvent[]): Promise<Set<string>> {
     return this.db.transaction(async (c) => {
       const { rows: inserted } = await c.query<{ station_id: string; event_id: string; seq: number }>(
-        `INSERT INTO events (station_id, event_id, seq, type, device_time, received_at, body, prev_hash, hash, sig)
-         SELECT e.station_id, e.event_id, e.seq, e.type, e.device_time, e.received_at, e.body, e.prev_hash, e.hash, e.sig
+        `INSERT INTO events (station_id, event_id, seq, type, device_time, received_at, body, prev_hash, hash, sig,
+                             sent_skew_ms)
+         SELECT e.station_id, e.event_id, e.seq, e.type, e.device_time, e.received_at, e.body, e.prev_hash, e.hash, e.sig,
+                e.sent_skew_ms
          FROM jsonb_to_recordset($1::jsonb) AS e(station_id TEXT, event_id TEXT, seq BIGINT, type TEXT,
-              device_time TEXT, received_at BIGINT, body JSONB, prev_hash TEXT, hash TEXT, sig TEXT)
+              device_time TEXT, received_at BIGINT, body JSONB, prev_hash TEXT, hash TEXT, sig TEXT, sent_skew_ms BIGINT)
          ORDER BY e.station_id, e.event_id
          ON CONFLICT (station_id, event_id) DO NOTHING
          RETURNING station_id, event_id, seq`,
@@ -70,6 +72,7 @@ export class PgStorage implements Storage {
               prev_hash: e.prev ?? null,
               hash: e.hash ?? null,
               sig: e.sig ?? null,
+              sent_skew_ms: e.sentSkewMs ?? null,
             })),
           ),
         ],

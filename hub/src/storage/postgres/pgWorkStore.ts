@@ -229,9 +229,10 @@ export class PgWorkStore implements WorkStore {
         station_id: string
         device_time: string
         received_at: number
+        sent_skew_ms: number | null
         body: { personId: string; direction: 'in' | 'out' }
       }>(
-        `SELECT station_id, device_time, received_at, body FROM events
+        `SELECT station_id, device_time, received_at, sent_skew_ms, body FROM events
          WHERE type = 'duty.punch' AND device_time >= $1 AND device_time < $2
          ORDER BY device_time COLLATE "C", ingest_id`,
         [new Date(from).toISOString(), new Date(to).toISOString()],
@@ -242,7 +243,9 @@ export class PgWorkStore implements WorkStore {
         [from, to],
       ),
     ])
-    const device = rows.filter((r) => punchTimeCredible(Date.parse(r.device_time), r.received_at))
+    const device = rows.filter((r) =>
+      punchTimeCredible(Date.parse(r.device_time), r.received_at, r.sent_skew_ms),
+    )
     // device punches before corrections of the same instant, as the SQLite store's stable sort has them
     return [
       ...device.map((r) => ({

@@ -350,3 +350,14 @@ hubMigrations.push({
     CREATE INDEX integrity_findings_station ON integrity_findings (station_id, id);
   `,
 })
+
+/**
+ * The clock skew of the batch that carried each event: the hub's receipt minus the batch's
+ * `sentAt` (issue 10). A punch sent by a kiosk whose clock was behind does not count at its
+ * device time (domain/duty/deviceTime.ts); NULL on events stored before.
+ */
+hubMigrations.push({
+  version: 12,
+  name: 'batch clock skew per event',
+  sql: 'ALTER TABLE events ADD COLUMN sent_skew_ms INTEGER;',
+})

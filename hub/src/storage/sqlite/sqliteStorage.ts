@@ -46,11 +46,12 @@ export class SqliteStorage implements Storage {
         e.prev ?? null,
         e.hash ?? null,
         e.sig ?? null,
+        e.sentSkewMs ?? null,
       ])
       const inserted = await db.all<{ station_id: string; event_id: string; seq: number }[]>(
-        `INSERT INTO events (station_id, event_id, seq, type, device_time, received_at, body, prev_hash, hash, sig)
+        `INSERT INTO events (station_id, event_id, seq, type, device_time, received_at, body, prev_hash, hash, sig, sent_skew_ms)
          SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6,
-                j.value ->> 7, j.value ->> 8, j.value ->> 9
+                j.value ->> 7, j.value ->> 8, j.value ->> 9, j.value ->> 10
          FROM json_each(?) AS j WHERE true
          ON CONFLICT (station_id, event_id) DO NOTHING
          RETURNING station_id, event_id, seq`,

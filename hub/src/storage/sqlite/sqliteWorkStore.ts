@@ -226,13 +226,21 @@ export class SqliteWorkStore implements WorkStore {
     const fromIso = new Date(from).toISOString()
     const toIso = new Date(to).toISOString()
     const rows = await this.read.all<
-      { station_id: string; device_time: string; received_at: number; body: string }[]
+      {
+        station_id: string
+        device_time: string
+        received_at: number
+        sent_skew_ms: number | null
+        body: string
+      }[]
     >(
-      "SELECT station_id, device_time, received_at, body FROM events WHERE type = 'duty.punch' AND device_time >= ? AND device_time < ? ORDER BY device_time",
+      "SELECT station_id, device_time, received_at, sent_skew_ms, body FROM events WHERE type = 'duty.punch' AND device_time >= ? AND device_time < ? ORDER BY device_time",
       fromIso,
       toIso,
     )
-    const device = rows.filter((r) => punchTimeCredible(Date.parse(r.device_time), r.received_at))
+    const device = rows.filter((r) =>
+      punchTimeCredible(Date.parse(r.device_time), r.received_at, r.sent_skew_ms),
+    )
     const corrected = await this.read.all<
       { station_id: string; person_id: string; direction: 'in' | 'out'; at: number }[]
     >(
