@@ -2,7 +2,11 @@ import Type, { type Static } from 'typebox'
 import { PersonId, StationId } from './ids.js'
 import { addDays, atLocal, CHINA_OFFSET_MIN, isoWeekday, localDate, minutes } from './localTime.js'
 
-const LocalDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Local date, YYYY-MM-DD' })
+const LocalDate = Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2}$',
+  format: 'date',
+  description: 'Local date, YYYY-MM-DD, a day the month has',
+})
 const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'Local time, HH:MM' })
 
 /** One recurring shift: on an ISO weekday (1 = Monday), from `start` to `end`, local time. */

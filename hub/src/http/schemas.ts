@@ -3,13 +3,15 @@ import Type from 'typebox'
 
 /**
  * A month 01–12 and a day 01–31: 2026-13-01 or 0000-00-00 is no date, and made
- * `toISOString` throw, a 500 (found by test/fuzz/hubApi.test.ts).
+ * `toISOString` throw, a 500 (found by test/fuzz/hubApi.test.ts). With `format: 'date'`
+ * (RFC 3339 full-date) also a day the month has: 2026-02-30 was read as 2026-03-02.
  */
 const LOCAL_DATE_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$'
 
 /** Shapes of the work data the API takes; the same rules the UI and CSV import follow. */
 export const LocalDate = Type.String({
   pattern: LOCAL_DATE_PATTERN,
+  format: 'date',
   description: 'Local date, YYYY-MM-DD',
 })
 const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', description: 'Local time, HH:MM' })
@@ -33,6 +35,7 @@ export const ScheduleBody = Type.Object(
     validFrom: Type.Optional(
       Type.String({
         pattern: LOCAL_DATE_PATTERN,
+        format: 'date',
         description: 'First local day this rota is in force (default: today); the days before keep theirs',
       }),
     ),

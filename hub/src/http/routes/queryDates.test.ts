@@ -44,6 +44,14 @@ describe('dates and times in queries that are no dates', () => {
     ])
   })
 
+  it('a day the month does not have is a 400, not the day after (2026-02-30 was read as 03-02)', async () => {
+    for (const date of ['2026-02-30', '2025-02-29', '2026-04-31']) {
+      const r = await get(`/api/stats/duty?from=${date}&to=2026-05-31&level=village`)
+      expect([r.status, r.body.message], date).toEqual([400, expect.stringMatching(/date/)])
+    }
+    expect((await get('/api/stats/duty?from=2024-02-29&to=2024-03-31&level=village')).status).toBe(200)
+  })
+
   it('duty figures over any range, 0000-01-01 to 9999-12-31 too, come back at once', async () => {
     const station = hub.registryStation
     const send = (method: string, path: string, body: object) =>
