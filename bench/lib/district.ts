@@ -35,6 +35,8 @@ export function benchDistrict(n: number): BenchDistrict {
   const { registry, configs, problems } = provision(rows, {
     districtName: '基准区',
     hubUrl: 'mqtt://127.0.0.1:1',
+    // a lab bundle: the bench hubs run plain MQTT
+    allowPlain: true,
   })
   if (problems.length > 0) throw new Error(JSON.stringify(problems.slice(0, 3)))
   writeBundle(dir, registry, configs)

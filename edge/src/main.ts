@@ -1,5 +1,5 @@
 import { join } from 'node:path'
-import { caSha256, type StationConfig } from '@ejia/firmware-config'
+import { ConfigError, caSha256, plainTransportProblems, type StationConfig } from '@ejia/firmware-config'
 import { isStorageFailure } from '@ejia/platform'
 import type { JournalKey } from '@ejia/protocol/chain'
 import type { Logger } from 'pino'
@@ -12,6 +12,7 @@ import { SqliteRoster } from './adapters/sqlite/sqliteRoster.js'
 import { diskSpaceOf } from './adapters/system/diskSpace.js'
 import { systemClock } from './adapters/system/systemClock.js'
 import { type Agent, type ControlHandlers, startAgent } from './app/agent.js'
+import { forgetFaceCommand } from './app/face/forgetCommand.js'
 import { FaultBoard } from './app/faults.js'
 import { RESERVE_FAULT } from './app/journalBound.js'
 import type { RemoteControl } from './app/remoteControl.js'
@@ -64,6 +65,9 @@ export const ROSTER_FILE = 'roster.db'
  * (`<dataDir>/remote-settings.json`), and restarts it in-process when they change.
  */
 export async function startEdge(config: StationConfig, opts: EdgeOptions): Promise<EdgeHandle> {
+  // a config made in code meets the file's rule: plain MQTT or HTTP only with hub.allowPlain (issue 10)
+  const plain = plainTransportProblems(config.hub)
+  if (plain.length > 0) throw new ConfigError('station config', plain)
   let localApiUrl = (): string | undefined => undefined
   const upgrades = agentUpgrades(config, { log: opts.log, localApiUrl: () => localApiUrl() })
   const supervised = await supervise(
@@ -188,6 +192,8 @@ async function runEdge(
     (match) => devices.signIn.face(match),
     () => (replica?.syncedVersion === 0 ? undefined : devices.roster()),
   )
+  const forgetFace =
+    'unavailable' in faceRoutes.service ? {} : { forgetFace: forgetFaceCommand(faceRoutes.service.enrolment) }
   const stopInputs = async () => {
     await devices.stop()
     if (!('unavailable' in faceRoutes.service)) await faceRoutes.service.close()
@@ -195,6 +201,7 @@ async function runEdge(
   if (opts.localApi === false) {
     return {
       agent,
+      ...forgetFace,
       async stop() {
         await stopInputs()
         await agent.stop()
@@ -239,6 +246,7 @@ async function runEdge(
   const address = api.server.address()
   return {
     agent,
+    ...forgetFace,
     localApiUrl:
       typeof address === 'object' && address ? `http://${config.localApi.host}:${address.port}` : undefined,
     async stop() {

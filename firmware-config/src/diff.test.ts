@@ -15,7 +15,7 @@ const base = () => {
         contactPhone: '',
       },
     ],
-    { districtName: '青山区', hubUrl: 'mqtt://127.0.0.1:1883' },
+    { districtName: '青山区', hubUrl: 'mqtt://127.0.0.1:1883', allowPlain: true },
   )
   const c = structuredClone(configs[0]!)
   c.devices = [

@@ -1,6 +1,7 @@
 export * from './broker/mosquittoDynsec.js'
 export * from './diff.js'
 export * from './explain.js'
+export * from './hubTransport.js'
 export * from './load.js'
 export * from './migrate.js'
 export * from './pki/bundleTls.js'

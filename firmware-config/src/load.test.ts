@@ -89,7 +89,7 @@ describe('config and registry loading', () => {
             contactPhone: '',
           },
         ],
-        { districtName: '青山区', hubUrl: 'mqtt://127.0.0.1:1883' },
+        { districtName: '青山区', hubUrl: 'mqtt://127.0.0.1:1883', allowPlain: true },
       )
       return structuredClone(configs[0]!) as unknown as Record<string, Record<string, unknown>>
     }

@@ -5,6 +5,7 @@ import type { Static, TSchema } from 'typebox'
 import { Compile } from 'typebox/compile'
 import { Value } from 'typebox/value'
 import { explainErrors } from './explain.js'
+import { plainTransportProblems } from './hubTransport.js'
 import { ConfigVersionError, type MigrationResult, migrateStationConfig } from './migrate.js'
 import { resolveDevices } from './profiles.js'
 import { Registry } from './schema/registry.js'
@@ -71,7 +72,8 @@ const registryValidator = Compile(Registry)
 
 /**
  * Checks a station config of any format version: migrated to the current one, defaults
- * filled in, devices checked against their hardware profiles. Paths stay as written.
+ * filled in, devices checked against their hardware profiles, and no plain hub URL unless
+ * `hub.allowPlain` (issue 10). Paths stay as written.
  */
 export function validateStationConfig(
   raw: unknown,
@@ -89,7 +91,7 @@ export function validateStationConfig(
   const config = validate(StationConfig, stationConfigValidator, file, migrated.config, (value) =>
     explainErrors(StationConfig, value, stationConfigValidator.Errors(value)),
   )
-  const { problems } = resolveDevices(config.devices)
+  const problems = [...resolveDevices(config.devices).problems, ...plainTransportProblems(config.hub)]
   if (problems.length > 0) throw new ConfigError(file, problems)
   return config
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -11,6 +11,15 @@ import { STATION_CONFIG_SCHEMA_VERSION } from './schema/stationConfig.js'
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url))
 const fixtures = readdirSync(FIXTURES).filter((f) => f.endsWith('.json'))
 const read = (f: string) => JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as Record<string, unknown>
+/**
+ * A fixture as a lab kiosk's file must say it since issue 10: one with a plain hub URL gets
+ * `hub.allowPlain: true`. The fixtures stay as their commits wrote them.
+ */
+const asLab = (config: unknown) => {
+  const c = structuredClone(config) as { hub: Record<string, unknown> }
+  if (/^(mqtt|tcp|ws):/.test(String(c.hub.mqttUrl))) c.hub.allowPlain = true
+  return c
+}
 const usage = (): never => {
   throw new Error('usage')
 }
@@ -25,7 +34,7 @@ describe('station config migrations', () => {
     const { config, from, to, notes } = migrateStationConfig(read(f))
     expect([from, to]).toEqual([1, STATION_CONFIG_SCHEMA_VERSION])
     expect(notes[0]).toBe(`schemaVersion 1 → ${STATION_CONFIG_SCHEMA_VERSION}`)
-    const parsed = parseStationConfig(config)
+    const parsed = parseStationConfig(asLab(config))
     expect(parsed.schemaVersion).toBe(STATION_CONFIG_SCHEMA_VERSION)
     expect(parsed.station.id).toBe('339901001001')
     expect(parsed.duty).toEqual({ graceLateMin: 5, graceEarlyMin: 5, duplicateWithinMin: 3 })
@@ -37,6 +46,17 @@ describe('station config migrations', () => {
       sound: true,
       language: 'zh-CN',
     })
+  })
+
+  it('keeps a plain hub URL of an older file, which needs hub.allowPlain to run', () => {
+    const raw = read('station-v1-88e3539-no-devices.json')
+    const { config, notes } = migrateStationConfig(raw)
+    // a migration never allows plain transport by itself: that is for a person to say
+    expect((config as { hub: unknown }).hub).toEqual(raw.hub)
+    expect(notes.join('\n')).not.toContain('allowPlain')
+    expect(() => parseStationConfig(config, 'station.json')).toThrow(
+      /hub\.mqttUrl: mqtt:\/\/ is plain MQTT without TLS.*set hub\.allowPlain: true/,
+    )
   })
 
   it('drops the simulated devices of the first files, saying which', () => {
@@ -77,7 +97,7 @@ describe('station config migrations', () => {
 
   it('loads an older file by migrating it in memory, and says so', () => {
     const seen: string[] = []
-    const c = loadStationConfig(join(FIXTURES, 'station-v1-88e3539-no-devices.json'), {
+    const c = loadStationConfig(join(FIXTURES, 'station-v1-f7c11c2-tls.json'), {
       onMigrated: (m) => seen.push(`${m.from}→${m.to}`),
     })
     expect(c.schemaVersion).toBe(2)
@@ -87,7 +107,7 @@ describe('station config migrations', () => {
   it('ejia-config migrate shows the changes, and --write writes the file keeping FILE.bak', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ejia-migrate-'))
     const file = join(dir, 'station.json')
-    copyFileSync(join(FIXTURES, 'station-v1-2dc99a9-sim-devices.json'), file)
+    writeFileSync(file, JSON.stringify(asLab(read('station-v1-2dc99a9-sim-devices.json')), null, 2))
     const original = readFileSync(file, 'utf8')
     const lines: string[] = []
     runMigrate([file], (l) => lines.push(l), usage)

@@ -13,7 +13,7 @@ const [base] = provision(
       contactPhone: '13900000000',
     },
   ],
-  { districtName: '青山区', hubUrl: 'mqtt://hub.local:1883' },
+  { districtName: '青山区', hubUrl: 'mqtt://hub.local:1883', allowPlain: true },
 ).configs
 if (!base) throw new Error('no config provisioned')
 const card = { name: 'card', profile: 'rdm6300', port: '/dev/ttyUSB0' }

@@ -1,5 +1,6 @@
 import Type, { type Static, type TSchema } from 'typebox'
-import { Timestamp, timestamp } from './ids.js'
+import { FACE_DELETE_REQUESTS } from './events/face.js'
+import { PersonId, Timestamp, timestamp } from './ids.js'
 
 /**
  * Remote configuration and commands, the way device shadows (AWS IoT), shared attributes
@@ -71,6 +72,16 @@ export type ConfigState = Static<typeof ConfigState>
 
 /** The commands a kiosk knows, with the arguments each takes. */
 export const commandArgs = {
+  forgetFace: Type.Object(
+    {
+      personId: PersonId,
+      reason: Type.Enum([...FACE_DELETE_REQUESTS], {
+        description:
+          'Why (PIPL art. 47): personRequest when the person asked at the town or district office, not at the kiosk',
+      }),
+    },
+    { additionalProperties: false },
+  ),
   restartAgent: Type.Object({}, { additionalProperties: false }),
   resyncRoster: Type.Object({}, { additionalProperties: false }),
   reupload: Type.Object(

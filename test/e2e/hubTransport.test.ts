@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { type AddressInfo, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadRegistry, type Registry, type StationConfig } from '@ejia/firmware-config'
@@ -8,6 +9,7 @@ import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { caFetch } from '../helpers/https.js'
 import { kill9, type Proc, runBin } from '../helpers/processes.js'
+import { until } from '../helpers/wait.js'
 
 const SAMPLE = new URL('../../firmware-config/samples/qingshan-district.csv', import.meta.url).pathname
 
@@ -59,8 +61,9 @@ async function login(fetcher: typeof fetch, api: string, dataDir: string) {
 
 /**
  * Issue 10: a hub serves mqtts and HTTPS with the district CA's certificates, plain MQTT and
- * HTTP only in an explicit lab mode, and refuses to start with neither. Real `ejia-hub`
- * processes on a small district provisioned with `ejia-config provision --ca`.
+ * HTTP only in an explicit lab mode, and refuses to start with neither; a kiosk of the bundle
+ * speaks plain MQTT only with `--lab`. Real `ejia-hub` and `ejia-edge` processes on a small
+ * district provisioned with `ejia-config provision --ca`.
  */
 describe('ejia-hub transport security', () => {
   const procs: Proc[] = []
@@ -69,6 +72,9 @@ describe('ejia-hub transport security', () => {
   let tlsArgs: string[]
   let ca: Buffer
   let station: { id: string; password: string; cert: Buffer; key: Buffer }
+  /** That station's config from the bundle, beside its certificate, for a kiosk run here. */
+  let kioskFile: string
+  let bundleHub: StationConfig['hub']
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ejia-transport-'))
@@ -94,6 +100,13 @@ describe('ejia-hub transport security', () => {
       cert: readFileSync(join(bundle, 'stations', `${id}.crt`)),
       key: readFileSync(join(bundle, 'stations', `${id}.key`)),
     }
+    bundleHub = config.hub
+    kioskFile = join(bundle, 'stations', `${id}.e2e.json`)
+    config.dataDir = mkdtempSync(join(tmpdir(), 'ejia-transport-kiosk-'))
+    config.localApi.port = 0
+    config.face.enabled = false
+    config.uplink.reconnectPeriodS = 0.2
+    writeFileSync(kioskFile, JSON.stringify(config), { mode: 0o600 })
   })
   afterAll(async () => {
     for (const p of procs) await kill9(p)
@@ -208,5 +221,35 @@ describe('ejia-hub transport security', () => {
       secure: true,
       hsts: null,
     })
+  })
+
+  it('a kiosk of the bundle connects to a plain --hub only with --lab', { timeout: 30_000 }, async () => {
+    expect(bundleHub.mqttUrl).toMatch(/^mqtts:/)
+    expect('allowPlain' in bundleHub).toBe(false)
+    // whoever listens on a plain port hears the kiosk's login: count who connects
+    let connections = 0
+    const listener = createServer((socket) => {
+      connections++
+      socket.destroy()
+    })
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve))
+    try {
+      const plain = `mqtt://127.0.0.1:${(listener.address() as AddressInfo).port}`
+      const refused = runBin('edge', 'ejia-edge', ['--config', kioskFile, '--hub', plain])
+      procs.push(refused)
+      expect(await refused.exited).toBe(2)
+      expect(refused.stderr()).toContain('hub.mqttUrl: mqtt:// is plain MQTT without TLS')
+      expect(refused.stderr()).toContain('ejia-edge --lab allows plain MQTT and HTTP to the hub')
+      expect(connections).toBe(0)
+
+      const lab = runBin('edge', 'ejia-edge', ['--config', kioskFile, '--hub', plain, '--lab'])
+      procs.push(lab)
+      expect(await lab.firstJson).toMatchObject({ stationId: station.id })
+      await until('the --lab kiosk to connect', async () => (connections > 0 ? true : undefined))
+      expect(lab.stderr()).toContain('lab mode: plain MQTT or HTTP to the hub without TLS')
+      await kill9(lab)
+    } finally {
+      listener.close()
+    }
   })
 })

@@ -172,7 +172,11 @@ describe('fuzzing the station CSV of provisioning', { timeout: FUZZ_TEST_TIMEOUT
         expect([...new Set(problems.map((p) => p.line))]).toEqual(badLines)
         expect(read.map((r) => r.line)).toEqual(starts.filter((_, i) => rows[i]!.good))
         // what the list accepted, provisioning turns into a registry and configs that load
-        const bundle = provision(read, { districtName: '青山区', hubUrl: 'mqtt://127.0.0.1:1883' })
+        const bundle = provision(read, {
+          districtName: '青山区',
+          hubUrl: 'mqtt://127.0.0.1:1883',
+          allowPlain: true,
+        })
         expect(bundle.problems).toEqual([])
         parseRegistry(bundle.registry)
         for (const c of bundle.configs) validateStationConfig(c)

@@ -19,7 +19,10 @@ export interface TestDistrict {
   configFile(stationId: string): string
 }
 
-/** A provisioned district of `n` village stations in two towns, in a fresh temp dir. */
+/**
+ * A provisioned district of `n` village stations in two towns, in a fresh temp dir: a lab
+ * bundle (`hub.allowPlain`), as test hubs run plain MQTT.
+ */
 export function makeDistrict(n: number, hubUrl = 'mqtt://127.0.0.1:1'): TestDistrict {
   const dir = mkdtempSync(join(tmpdir(), 'ejia-district-'))
   const rows: StationRow[] = Array.from({ length: n }, (_, i) => {
@@ -33,7 +36,11 @@ export function makeDistrict(n: number, hubUrl = 'mqtt://127.0.0.1:1'): TestDist
       contactPhone: '13900000000',
     }
   })
-  const { registry, configs, problems } = provision(rows, { districtName: '青山区', hubUrl })
+  const { registry, configs, problems } = provision(rows, {
+    districtName: '青山区',
+    hubUrl,
+    allowPlain: true,
+  })
   if (problems.length > 0) throw new Error(JSON.stringify(problems))
   writeBundle(dir, registry, configs)
   return {

@@ -44,6 +44,7 @@ describe.skipIf(!haveFaces)('what the hub receives from a face kiosk', () => {
   const person = (id: string) => `${station}-${id}`
   const amy = person('m001')
   const penny = person('m002')
+  const howard = person('m003')
   const cadre = person('c001')
   const config = structuredClone(district.configs[0]!)
   /** Every chunk the kiosk sent, by link and connection, in order. */
@@ -96,6 +97,7 @@ describe.skipIf(!haveFaces)('what the hub receives from a face kiosk', () => {
       { personId: cadre, stationId: station, name: '袁娜', roles: ['cadre', 'member'] },
       { personId: amy, stationId: station, name: '艾米', roles: ['member'] },
       { personId: penny, stationId: station, name: '潘妮', roles: ['villager'] },
+      { personId: howard, stationId: station, name: '霍华', roles: ['villager'] },
     ]
     expect((await office('PUT', '/api/people', { people })).status).toBe(200)
     expect((await office('PUT', `/api/people/${cadre}/pin`, { pin: '2580' })).status).toBe(200)
@@ -165,6 +167,7 @@ describe.skipIf(!haveFaces)('what the hub receives from a face kiosk', () => {
     for (const [personId, who] of [
       [amy, 'amy'],
       [penny, 'penny'],
+      [howard, 'howard'],
     ] as const) {
       expect((await consent(personId, true)).status).toBe(201)
       const enrolled = await local('POST', '/api/face/enrol', {
@@ -185,6 +188,7 @@ describe.skipIf(!haveFaces)('what the hub receives from a face kiosk', () => {
     expect(templates.map((t) => [t.personId, t.template.length]).sort()).toEqual([
       [amy, 512],
       [penny, 512],
+      [howard, 512],
     ])
     for (const t of templates) secrets.vectors.push({ name: `template of ${t.personId}`, vector: t.template })
     const db = await openDatabaseReadOnly(facesDb)
@@ -195,7 +199,7 @@ describe.skipIf(!haveFaces)('what the hub receives from a face kiosk', () => {
     for (const r of rows) secrets.blobs?.push({ name: `sealed row of ${r.person_id}`, bytes: r.data })
     const engine = await OnnxFaceEngine.load(config.face, DEFAULT_QUALITY)
     try {
-      for (const who of ['amy', 'penny'])
+      for (const who of ['amy', 'penny', 'howard'])
         for (const n of [1, 2, 3, 4, 5]) {
           const a = await engine.analyse(await decodeImage(photo(who, n)))
           if (a.ok) secrets.vectors.push({ name: `embedding of ${who}${n}`, vector: a.embedding })
@@ -274,6 +278,43 @@ describe.skipIf(!haveFaces)('what the hub receives from a face kiosk', () => {
     expect(stderr).toContain(`deleted the face template of ${amy}`)
     expect(stderr).toContain(receipt.template.sealedSha256)
     receipts.push(receipt)
+
+    // howard asks at the town office: the hub sends forgetFace, the kiosk answers with the receipt
+    const forget = await office('POST', '/api/commands', {
+      target: { station },
+      name: 'forgetFace',
+      args: { personId: howard, reason: 'personRequest' },
+    })
+    expect(forget.status, JSON.stringify(forget.body)).toBe(201)
+    const forgetId = forget.body.commands[0].commandId as string
+    const forgotten = await until('the kiosk to answer forgetFace', async () => {
+      const list = (await office('GET', `/api/commands?station=${station}`)).body.commands as Json[]
+      return list.find((c) => c.commandId === forgetId && !['pending', 'accepted'].includes(c.state))
+    })
+    const sealedHoward = rows.find((r) => r.person_id === howard)!
+    const howardDigest = createHash('sha256')
+      .update(sealedHoward.iv)
+      .update(sealedHoward.tag)
+      .update(sealedHoward.data)
+      .digest('hex')
+    expect(forgotten).toMatchObject({ state: 'succeeded', issuedBy: expect.any(String) })
+    expect(forgotten.detail).toContain(`face template of ${howard} deleted (personRequest)`)
+    expect(forgotten.detail).toContain(howardDigest)
+    // a second request finds nothing to delete, and says so
+    const again = await office('POST', '/api/commands', {
+      target: { station },
+      name: 'forgetFace',
+      args: { personId: howard, reason: 'personRequest' },
+    })
+    const againId = again.body.commands[0].commandId as string
+    const nothing = await until('the second answer', async () => {
+      const list = (await office('GET', `/api/commands?station=${station}`)).body.commands as Json[]
+      return list.find((c) => c.commandId === againId && !['pending', 'accepted'].includes(c.state))
+    })
+    expect(nothing).toMatchObject({
+      state: 'succeeded',
+      detail: expect.stringContaining('nothing to delete'),
+    })
     // the same digest a reader of the old row would compute; the row and its bytes are gone
     expect(receipt.template.sealedSha256).toBe(
       createHash('sha256').update(sealedAmy.iv).update(sealedAmy.tag).update(sealedAmy.data).digest('hex'),
@@ -292,9 +333,16 @@ describe.skipIf(!haveFaces)('what the hub receives from a face kiosk', () => {
     )
 
     // the hub has it all: both deletions as the receipts name them, the photos, the check-ins
-    const deleted = await until('both deletions at the hub', async () => {
+    const deleted = await until('the three deletions at the hub', async () => {
       const events = await ledger('face.deleted')
-      return events.length === 2 ? events : undefined
+      return events.length === 3 ? events : undefined
+    })
+    expect(deleted.find((e) => e.body.personId === howard)?.body).toEqual({
+      personId: howard,
+      requestedBy: `hub:${forgetId}`,
+      reason: 'personRequest',
+      sealedSha256: howardDigest,
+      enrolledAt: expect.any(String),
     })
     for (const r of receipts) {
       expect(deleted).toContainEqual(
@@ -319,6 +367,7 @@ describe.skipIf(!haveFaces)('what the hub receives from a face kiosk', () => {
     expect((await ledger('face.consent')).map((e) => [e.body.personId, e.body.granted])).toEqual([
       [amy, true],
       [penny, true],
+      [howard, true],
       [penny, false],
     ])
     expect((await ledger('checkin')).map((e) => [e.body.personId, e.body.method])).toEqual([
@@ -357,17 +406,21 @@ describe.skipIf(!haveFaces)('what the hub receives from a face kiosk', () => {
         await page.click('button[type="submit"]')
         await onPage('records')
         const rows = page.locator('[data-testid="event-row"]')
-        await until('the deletions listed', async () => ((await rows.count()) === 2 ? true : undefined))
+        await until('the deletions listed', async () => ((await rows.count()) === 3 ? true : undefined))
         const shown = await rows.evaluateAll((r) =>
           r.map((x) => [x.getAttribute('data-type'), x.getAttribute('data-person'), x.textContent ?? '']),
         )
-        expect(shown.map(([type, who]) => [type, who]).sort()).toEqual([
-          ['face.deleted', amy],
-          ['face.deleted', penny],
-        ])
+        expect(shown.map(([type, who]) => [type, who]).sort()).toEqual(
+          [
+            ['face.deleted', amy],
+            ['face.deleted', howard],
+            ['face.deleted', penny],
+          ].sort(),
+        )
         const why = new Map(shown.map(([, who, text]) => [who, text]))
         expect(why.get(amy)).toContain('本人要求删除')
         expect(why.get(penny)).toContain('撤回同意')
+        expect(why.get(howard)).toContain('本人要求删除')
       } finally {
         await browser.close()
       }

@@ -59,6 +59,7 @@ function district() {
   const { registry, configs, problems } = provision(rows, {
     districtName: '青山区',
     hubUrl: 'mqtt://127.0.0.1:1',
+    allowPlain: true,
   })
   if (problems.length > 0) throw new Error(JSON.stringify(problems))
   writeBundle(dir, registry, configs)

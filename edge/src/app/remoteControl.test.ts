@@ -11,7 +11,10 @@ type Config = { interval: number }
 
 const SECRET = 'n3w-secret-from-the-hub-xxxxxxxxxxxxxxxxxxxxxx'
 
-function setup(rotateCredentials?: (secret: string) => Promise<string>) {
+function setup(
+  rotateCredentials?: (secret: string) => Promise<string>,
+  forgetFace?: (personId: string, requestedBy: string, reason: string) => Promise<string>,
+) {
   const clock = new ManualClock()
   const saved: StoredSettings[] = []
   const store: RemoteSettingsStore = {
@@ -46,6 +49,7 @@ function setup(rotateCredentials?: (secret: string) => Promise<string>) {
       restart: async (c) => void restarts.push(c),
       agent: () => agent,
       ...(rotateCredentials ? { rotateCredentials } : {}),
+      ...(forgetFace ? { forgetFace } : {}),
     },
     undefined,
   )
@@ -166,6 +170,40 @@ describe('remote control on the kiosk', () => {
       ['failed', 'could not log in with the new secret within 60 s; back on the old one'],
     ])
     expect(secrets).toEqual([SECRET, SECRET])
+  })
+
+  it('deletes a person’s face data by forgetFace, naming the command as who asked, or fails with why', async () => {
+    const asked: string[] = []
+    const t = setup(undefined, async (personId, requestedBy, reason) => {
+      asked.push(`${personId} ${requestedBy} ${reason}`)
+      if (personId === 'p-broken') throw new Error('the checks after it failed')
+      return `face template of ${personId} deleted (${reason})`
+    })
+    t.control.onCommand(t.command('forgetFace', { personId: 'p-1', reason: 'personRequest' }, '1'))
+    t.control.onCommand(t.command('forgetFace', { personId: 'p-broken', reason: 'leftVillage' }, '2'))
+    t.control.onCommand(t.command('forgetFace', { personId: 'p-1' }, '3'))
+    await t.settle()
+    expect(t.answers('1')).toEqual([
+      ['accepted', undefined],
+      ['succeeded', 'face template of p-1 deleted (personRequest)'],
+    ])
+    expect(t.answers('2')).toEqual([
+      ['accepted', undefined],
+      ['failed', 'the checks after it failed'],
+    ])
+    expect(t.answers('3')).toEqual([['rejected', '/args: missing field(s): reason']])
+    expect(asked).toEqual([
+      'p-1 hub:019ac6a5-3b2e-7c41-9d2a-0f3b5c7d9e01 personRequest',
+      'p-broken hub:019ac6a5-3b2e-7c41-9d2a-0f3b5c7d9e02 leftVillage',
+    ])
+    // a kiosk without face check-in says so
+    const bare = setup()
+    bare.control.onCommand(bare.command('forgetFace', { personId: 'p-1', reason: 'personRequest' }, '4'))
+    await bare.settle()
+    expect(bare.answers('4')).toEqual([
+      ['accepted', undefined],
+      ['failed', 'face check-in is not enabled on this kiosk'],
+    ])
   })
 
   it('rejects unknown commands, bad arguments and credential rotation, and expires late ones', async () => {

@@ -7,6 +7,7 @@ import {
   type ConfigPush,
   type ConfigState,
   commandArgs,
+  type FACE_DELETE_REQUESTS,
   toWireErrors,
 } from '@ejia/protocol'
 import type { Logger } from 'pino'
@@ -18,6 +19,8 @@ import type { Agent, ControlHandlers } from './agent.js'
 type Link = Parameters<ControlHandlers['onConnect']>[0]
 
 export type SettingsCheck<C> = { ok: true; config: C } | { ok: false; problems: ConfigProblem[] }
+
+type FaceDeleteRequest = (typeof FACE_DELETE_REQUESTS)[number]
 
 export interface RemoteControlDeps<C> {
   clock: Clock
@@ -47,6 +50,12 @@ export interface RemoteControlDeps<C> {
     commandId: string,
     args: { version: string; url: string; sha256: string },
   ): Promise<string | undefined>
+  /**
+   * `forgetFace`: deletes a person's face template as `ejia-face forget` does, with the
+   * checks after it, journalled as `face.deleted` by `requestedBy`; resolves with the
+   * receipt's summary, or throws when the checks fail or the kiosk has no face check-in.
+   */
+  forgetFace?(personId: string, requestedBy: string, reason: FaceDeleteRequest): Promise<string>
 }
 
 const argValidators = Object.fromEntries(
@@ -189,6 +198,12 @@ export class RemoteControl<C> implements ControlHandlers {
             ? `; seq ${asked} to ${fromSeq - 1} were pruned by retention and cannot be sent`
             : ''
         return `${requeued} events from seq ${fromSeq} queued to send again${lost}`
+      }
+      case 'forgetFace': {
+        if (!this.deps.forgetFace) throw new Error('face check-in is not enabled on this kiosk')
+        const { personId, reason } = args as { personId: string; reason: FaceDeleteRequest }
+        // the hub's command log names the operator who sent it
+        return await this.deps.forgetFace(personId, `hub:${commandId}`, reason)
       }
       case 'upgradeAgent':
         return await (this.deps.upgradeAgent as NonNullable<RemoteControlDeps<C>['upgradeAgent']>)(

@@ -13,6 +13,8 @@ import { type RotationHooks, StationCredentials, type UplinkLogin } from './cred
 export interface EdgeRun {
   agent: Agent
   localApiUrl?: string
+  /** The `forgetFace` command, when this run has face check-in. */
+  forgetFace?: NonNullable<RemoteControlDeps<StationConfig>['forgetFace']>
   stop(): Promise<void>
 }
 
@@ -129,6 +131,12 @@ export async function supervise(
         ? { rotateCredentials: (secret: string) => credentials.rotate(secret, () => restart()) }
         : {}),
       ...(opts.upgradeAgent ? { upgradeAgent: opts.upgradeAgent } : {}),
+      forgetFace: (personId, requestedBy, reason) => {
+        const forget = current?.forgetFace
+        if (!forget)
+          throw new Error('face check-in is not running on this kiosk: no face data to delete here')
+        return forget(personId, requestedBy, reason)
+      },
     },
     applied,
   )

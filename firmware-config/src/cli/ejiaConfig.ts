@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { isPlainUrl } from '../hubTransport.js'
 import { ConfigError } from '../load.js'
 import { issueBundleTls } from '../pki/bundleTls.js'
 import { loadCa } from '../pki/caFiles.js'
@@ -34,7 +35,9 @@ const USAGE = `usage:
       --hub-host (repeatable; default mqtts://<first host>:8883 as --hub-url).
       --release-key is the district's release public key (ejia-release keygen writes
       release-key.pub), written into every station config: kiosks take only agent
-      upgrades it signed.
+      upgrades it signed. Without --ca and with a plain URL (the default is
+      mqtt://127.0.0.1:1883) it is a lab bundle: every station config gets
+      hub.allowPlain: true, for a lab, a demo or a test only.
   ejia-config ca init --out CA_DIR [--name NAME]
   ejia-config ca import --out CA_DIR --cert FILE --key FILE
       Makes (EC P-256, 10 years) or takes in the district CA: CA_DIR/ca.crt and ca.key (0600).
@@ -103,7 +106,11 @@ async function runProvision(argv: string[]): Promise<void> {
     if (!['mqtts:', 'ssl:'].includes(url.protocol)) fail(`--hub-url ${hubUrl}: with --ca it must be mqtts://`)
     if (!hubHosts.includes(host))
       fail(`--hub-url host ${host} is not among --hub-host ${hubHosts.join(', ')}`)
+    const httpUrl = values['hub-http-url']
+    if (httpUrl && isPlainUrl(httpUrl)) fail(`--hub-http-url ${httpUrl}: with --ca it must be https://`)
   }
+  // without a CA the kiosks reach the hub in plain text: a lab bundle, and it says so (issue 10)
+  const allowPlain = !values.ca && [hubUrl, values['hub-http-url'] ?? ''].some(isPlainUrl)
   let text: string
   try {
     text = readFileSync(values.stations, 'utf8')
@@ -115,6 +122,7 @@ async function runProvision(argv: string[]): Promise<void> {
     districtName: values['district-name'],
     hubUrl,
     ...(values['hub-http-url'] ? { hubHttpUrl: values['hub-http-url'] } : {}),
+    ...(allowPlain ? { allowPlain } : {}),
     existingSecrets: readExistingSecrets(values.out),
     ...(values['release-key'] ? { releaseKey: readReleaseKey(values['release-key']) } : {}),
   })
@@ -133,6 +141,10 @@ async function runProvision(argv: string[]): Promise<void> {
     ? await issueBundleTls(values.out, loadCa(values.ca), result.registry, result.configs, hubHosts)
     : undefined
   writeBundle(values.out, result.registry, result.configs)
+  if (allowPlain)
+    console.error(
+      'lab bundle: hub.allowPlain is true in every station config, so kiosks send their secrets without TLS; for a lab, a demo or a test only (a district provisions with --ca)',
+    )
   console.log(
     JSON.stringify({
       registry: join(values.out, REGISTRY_FILE),
@@ -141,6 +153,7 @@ async function runProvision(argv: string[]): Promise<void> {
       stations: result.registry.stations.length,
       revoked: revoked.size,
       ...(tls ? { certificates: tls } : {}),
+      ...(allowPlain ? { lab: true } : {}),
     }),
   )
 }

@@ -8,7 +8,7 @@ import { parseStationCsv } from './stationCsv.js'
 import { readExistingSecrets, stationConfigPath, writeBundle } from './writeBundle.js'
 
 const HEADER = '镇/街道,村/社区,站点编码,联系人,联系电话'
-const opts = { districtName: '青山区', hubUrl: 'mqtt://hub.local:1883' }
+const opts = { districtName: '青山区', hubUrl: 'mqtt://hub.local:1883', allowPlain: true }
 
 describe('parseStationCsv', () => {
   it('reads the county columns, with a BOM and full-width header variants', () => {
@@ -103,6 +103,34 @@ describe('provision', () => {
     expect(() =>
       parseStationConfig({ ...withApi, hub: { ...withApi.hub, httpUrl: 'mqtt://hub.local' } }),
     ).toThrow(/hub\.httpUrl: the text "mqtt:\/\/hub.local" is not in the expected form/)
+  })
+
+  it('marks a lab bundle, and refuses a plain hub URL in any other', () => {
+    const lab = provision(rows, { ...opts, hubHttpUrl: 'http://hub.local:8080' })
+    expect(lab.problems).toEqual([])
+    expect(lab.configs.map((c) => c.hub.allowPlain)).toEqual([true, true, true])
+    expect(parseStationConfig(lab.configs[0]).hub.allowPlain).toBe(true)
+
+    const tls = provision(rows, {
+      districtName: '青山区',
+      hubUrl: 'mqtts://hub.local:8883',
+      hubHttpUrl: 'https://hub.local:8443',
+    })
+    expect(tls.problems).toEqual([])
+    expect(tls.configs.map((c) => 'allowPlain' in c.hub)).toEqual([false, false, false])
+    expect(parseStationConfig(tls.configs[0]).hub.allowPlain).toBe(false)
+
+    const plain = provision(rows, { ...opts, allowPlain: false, hubHttpUrl: 'http://hub.local:8080' })
+    expect(plain.problems).toEqual([
+      {
+        line: 0,
+        message: 'hub URL mqtt://hub.local:1883 has no TLS: only a lab bundle (allowPlain) may use it',
+      },
+      {
+        line: 0,
+        message: 'hub HTTP URL http://hub.local:8080 has no TLS: only a lab bundle (allowPlain) may use it',
+      },
+    ])
   })
 
   it('refuses a town name that does not match its code', () => {

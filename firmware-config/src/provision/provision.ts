@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { tierOfStation, townOfStation } from '@ejia/protocol'
 import { Value } from 'typebox/value'
+import { isPlainUrl } from '../hubTransport.js'
 import { FaceConfig } from '../schema/faceConfig.js'
 import { ActivityDefaults, DutyDefaults, UiOptions } from '../schema/operations.js'
 import { REGISTRY_SCHEMA_VERSION, type Registry } from '../schema/registry.js'
@@ -12,6 +13,12 @@ export interface ProvisionOptions {
   hubUrl: string
   /** The hub's HTTP API, where kiosks upload photos; without it photos stay on the kiosks. */
   hubHttpUrl?: string
+  /**
+   * A lab bundle: every station config says `hub.allowPlain: true`, so its kiosks take a
+   * plain mqtt:// or http:// hub URL (a lab, a demo or a test; issue 10). Without it such a
+   * URL is a problem.
+   */
+  allowPlain?: boolean
   /** Secrets already issued, by station id; kept so re-provisioning does not lock kiosks out. */
   existingSecrets?: ReadonlyMap<string, string>
   /** The district's release public key (`ejia-release keygen`); without it kiosks refuse agent upgrades. */
@@ -69,6 +76,16 @@ export function provision(rows: readonly StationRow[], opts: ProvisionOptions): 
     }
     townByName.set(r.townName, code)
   }
+  for (const [option, url] of [
+    ['hub URL', opts.hubUrl],
+    ['hub HTTP URL', opts.hubHttpUrl],
+  ] as const) {
+    if (url !== undefined && isPlainUrl(url) && opts.allowPlain !== true)
+      problems.push({
+        line: 0,
+        message: `${option} ${url} has no TLS: only a lab bundle (allowPlain) may use it`,
+      })
+  }
   const now = (opts.now ?? new Date()).toISOString()
   const districtCode = [...districtCodes][0] ?? '000000'
   const configVersion = now.slice(0, 19).replace(/[-:]/g, '').replace('T', '.')
@@ -110,6 +127,7 @@ export function provision(rows: readonly StationRow[], opts: ProvisionOptions): 
         ...(opts.hubHttpUrl ? { httpUrl: opts.hubHttpUrl } : {}),
         username: r.stationId,
         password: secret,
+        ...(opts.allowPlain ? { allowPlain: true } : {}),
       },
       dataDir: '/var/lib/ejia',
       uplink: {

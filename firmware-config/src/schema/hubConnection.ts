@@ -60,6 +60,15 @@ export const HubConnection = Type.Object(
           'Hub HTTP API, e.g. https://hub.example; evidence photos are uploaded there (same username and password). Without it, photos stay on the kiosk',
       }),
     ),
+    // issue 10: a plain URL sends the station secret in clear to whoever answers on that port
+    allowPlain: Type.Optional(
+      Type.Boolean({
+        default: false,
+        title: 'Plain transport allowed',
+        description:
+          'Plain MQTT and HTTP to the hub without TLS (mqtt://, tcp://, ws://, http://): a lab, a demo or a test only; a production hub has no plain listener. Without it such a URL is refused',
+      }),
+    ),
   },
   {
     additionalProperties: false,

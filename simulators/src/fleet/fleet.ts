@@ -1,10 +1,11 @@
 import { setMaxListeners } from 'node:events'
 import { dirname, join } from 'node:path'
-import { loadRegistry, loadStationConfig, STATIONS_DIR } from '@ejia/firmware-config'
+import { isPlainUrl, loadRegistry, loadStationConfig, STATIONS_DIR } from '@ejia/firmware-config'
 import type { Logger } from 'pino'
 import { SimStation, stationDataDir } from './simStation.js'
 
 export interface FleetOptions {
+  /** The hub's broker; a plain mqtt:// one is allowed for the fleet's kiosks (`hub.allowPlain`). */
   hubUrl: string
   registryFile: string
   /** Where the provisioned station configs are; defaults to `stations/` beside the registry. */
@@ -63,6 +64,8 @@ export async function runFleet(opts: FleetOptions): Promise<FleetSummary> {
   const sims = chosen.map((s) => {
     const config = loadStationConfig(join(configsDir, `${s.id}.json`))
     config.hub.mqttUrl = opts.hubUrl
+    // a simulated fleet is a lab tool: the plain --hub it is given is its lab setting (issue 10)
+    if (isPlainUrl(opts.hubUrl)) config.hub.allowPlain = true
     config.dataDir = stationDataDir(opts.dataDir, s.id)
     // simulated kiosks have no camera: no face models to load, hundreds of times over
     config.face.enabled = false

@@ -1,4 +1,4 @@
-import type { CommandName } from '@ejia/protocol'
+import type { CommandName, FACE_DELETE_REQUESTS } from '@ejia/protocol'
 import type { CommandState, ConfigStanding } from '../api/types.js'
 import { type ProblemCode, SECTIONS } from '../pages/Config/settingsForm.js'
 
@@ -144,6 +144,7 @@ export const configPage = {
   commands: {
     title: '远程指令',
     names: {
+      forgetFace: '删除人脸数据',
       restartAgent: '重启一体机程序',
       resyncRoster: '重新同步人员名册',
       reupload: '重新上传记录',
@@ -151,6 +152,8 @@ export const configPage = {
       upgradeAgent: '升级一体机程序',
     } satisfies Record<CommandName, string>,
     hints: {
+      forgetFace:
+        '本人到镇、区办理删除时使用：一体机删除此人的人脸模板并核对已无残留，回执写入指令结果和记录；未采集过的一体机回复"无需删除"',
       restartAgent: '在一体机上原地重启程序（不重启设备），约几秒',
       resyncRoster: '一体机放弃当前名册版本，由控制中心重新下发完整名册',
       reupload: '把从指定序号起已确认的记录重新上传；控制中心不会重复入库',
@@ -162,6 +165,17 @@ export const configPage = {
       version: '版本',
       url: '发布包地址',
       sha256: '发布包 SHA-256',
+    },
+    forget: {
+      personId: '人员编号',
+      reason: '原因',
+      reasons: {
+        personRequest: '本人申请',
+        consentWithdrawn: '撤回同意',
+        leftVillage: '已离开本村',
+        reenrol: '重新采集',
+        other: '其他',
+      } satisfies Record<(typeof FACE_DELETE_REQUESTS)[number], string>,
     },
     command: '指令',
     fromSeq: '从序号',
@@ -183,6 +197,17 @@ export const configPage = {
     columns: {
       issuedAt: '发出时间',
       station: '站点',
+      forget: {
+        personId: '人员编号',
+        reason: '原因',
+        reasons: {
+          personRequest: '本人申请',
+          consentWithdrawn: '撤回同意',
+          leftVillage: '已离开本村',
+          reenrol: '重新采集',
+          other: '其他',
+        },
+      },
       command: '指令',
       state: '状态',
       progress: '过程',

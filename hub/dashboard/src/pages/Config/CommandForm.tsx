@@ -1,4 +1,4 @@
-import type { CommandName } from '@ejia/protocol'
+import type { CommandName, FACE_DELETE_REQUESTS } from '@ejia/protocol'
 import { useState } from 'preact/hooks'
 import type { CommandView } from '../../api/types.js'
 import { useDashboard } from '../../context.js'
@@ -8,6 +8,9 @@ import { type Refusal, Refused, refusalOf } from './Refused.js'
 import { defaultTarget, stationsOf, type TargetChoice, TargetPicker, targetOf } from './Target.js'
 
 const NAMES = Object.keys(zh.commands.names) as CommandName[]
+type ForgetReason = (typeof FACE_DELETE_REQUESTS)[number]
+// from the strings, typed by the protocol: no schema code in the dashboard's bundle
+const FORGET_REASONS = Object.keys(zh.commands.forget.reasons) as ForgetReason[]
 
 /** 发送指令: a command to a station or a town (the district: all), always confirmed first. */
 export function CommandForm(props: { towns: readonly TownOption[]; onIssued: () => void }) {
@@ -17,6 +20,10 @@ export function CommandForm(props: { towns: readonly TownOption[]; onIssued: () 
   const [name, setName] = useState<CommandName>('resyncRoster')
   const [fromSeq, setFromSeq] = useState('1')
   const [release, setRelease] = useState({ version: '', url: '', sha256: '' })
+  const [forget, setForget] = useState<{ personId: string; reason: ForgetReason }>({
+    personId: '',
+    reason: 'personRequest',
+  })
   const [confirming, setConfirming] = useState(false)
   const [working, setWorking] = useState(false)
   const [done, setDone] = useState<string | null>(null)
@@ -37,7 +44,9 @@ export function CommandForm(props: { towns: readonly TownOption[]; onIssued: () 
             ? { fromSeq: Number(fromSeq) }
             : name === 'upgradeAgent'
               ? { version: release.version.trim(), url: release.url.trim(), sha256: release.sha256.trim() }
-              : {},
+              : name === 'forgetFace'
+                ? { personId: forget.personId.trim(), reason: forget.reason }
+                : {},
       })
       setDone(zh.commands.done(r.commands.length))
       props.onIssued()
@@ -113,6 +122,33 @@ export function CommandForm(props: { towns: readonly TownOption[]; onIssued: () 
             </label>
           ))
         : null}
+      {name === 'forgetFace' ? (
+        <>
+          <label class="field">
+            <span>{zh.commands.forget.personId}</span>
+            <input
+              required
+              value={forget.personId}
+              data-testid="command-forget-person"
+              onInput={(e) => setForget({ ...forget, personId: e.currentTarget.value })}
+            />
+          </label>
+          <label class="field">
+            <span>{zh.commands.forget.reason}</span>
+            <select
+              value={forget.reason}
+              data-testid="command-forget-reason"
+              onChange={(e) => setForget({ ...forget, reason: e.currentTarget.value as ForgetReason })}
+            >
+              {FORGET_REASONS.map((r) => (
+                <option key={r} value={r}>
+                  {zh.commands.forget.reasons[r]}
+                </option>
+              ))}
+            </select>
+          </label>
+        </>
+      ) : null}
       {refused ? <Refused title={zh.commands.refused} refusal={refused} testId="command-refused" /> : null}
       {confirming ? (
         <div class="confirm" role="alertdialog" data-testid="command-confirm">

@@ -192,6 +192,11 @@ describe('buildSettings', () => {
       ok: false,
       problems: [{ path: '/hub', code: 'unknownSection' }],
     })
+    // nor may a push let a kiosk speak plain MQTT (issue 10)
+    expect(buildSettings(formWith({}), '{"hub": {"allowPlain": true}}')).toEqual({
+      ok: false,
+      problems: [{ path: '/hub', code: 'unknownSection' }],
+    })
   })
 })
 
