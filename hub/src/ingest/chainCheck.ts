@@ -299,7 +299,9 @@ export class ChainCheck {
   private record(findings: IntegrityFinding[]): void {
     if (findings.length === 0) return
     for (const f of findings) this.deps.counters.bump(`integrity.${f.kind}`)
-    this.deps.log.warn(
+    // a key pinned is what every kiosk's first signed batch does: worth a line, not a warning
+    const worrying = findings.some((f) => f.kind !== 'keyPinned')
+    this.deps.log[worrying ? 'warn' : 'info'](
       { stationId: findings[0]?.stationId, findings: findings.map((f) => `${f.kind}@${f.seq}`).slice(0, 10) },
       'journal integrity findings',
     )
