@@ -45,7 +45,7 @@ export interface EdgeOptions {
 export interface EdgeHandle {
   /** The agent running now: a remote config or `restartAgent` restarts it in-process. */
   readonly agent: Agent
-  /** Base URL of the local API, when it runs; the same across restarts. */
+  /** Base URL of the local API, when it runs; the same across restarts, undefined while one is under way. */
   readonly localApiUrl?: string
   /** Remote config and commands from the hub (docs/OPERATIONS.md, "Remote config and commands"). */
   readonly remote: RemoteControl<StationConfig>
@@ -82,7 +82,8 @@ export async function startEdge(config: StationConfig, opts: EdgeOptions): Promi
       return supervised.run.agent
     },
     get localApiUrl() {
-      return supervised.run.localApiUrl
+      // none while the agent restarts in-process (a config applied, restartAgent)
+      return (supervised.run as EdgeRun | undefined)?.localApiUrl
     },
     remote: supervised.remote,
     stop: () => {
