@@ -9,7 +9,7 @@ import { type BrokerTls, createEmbeddedBroker } from './broker/embeddedBroker.js
 import { ExternalBus } from './broker/externalBus.js'
 import { StationAuth } from './broker/stationAuth.js'
 import { HubMetrics } from './http/metrics.js'
-import { ChainCheck, raiseIntegrityAlarm } from './ingest/chainCheck.js'
+import { startChainCheck } from './ingest/chainCheck.js'
 import { Counters } from './ingest/counters.js'
 import { EventIngest } from './ingest/eventIngest.js'
 import { GroupCommitter } from './ingest/groupCommitter.js'
@@ -93,14 +93,7 @@ export async function startIngestWorker(opts: IngestWorkerOptions): Promise<Inge
   })
   const node = await connectBroker(opts.broker, { registry: opts.registry, counters, log, now })
   const { bus } = node
-  const chain = new ChainCheck({
-    storage,
-    integrity: stores.integrity,
-    counters,
-    log: log.child({ name: 'hub:chain' }),
-    onFindings: (findings) => void raiseIntegrityAlarm(stores.alarms, findings, now(), log),
-  })
-  await chain.start()
+  const chain = await startChainCheck(stores, counters, log, now)
   const ingest = new EventIngest({
     bus,
     committer,

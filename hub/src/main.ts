@@ -24,7 +24,7 @@ import { StationControl } from './fleet/stationControl.js'
 import { createApi } from './http/api.js'
 import { listenApi } from './http/apiListeners.js'
 import { HubMetrics } from './http/metrics.js'
-import { ChainCheck, raiseIntegrityAlarm } from './ingest/chainCheck.js'
+import { startChainCheck } from './ingest/chainCheck.js'
 import { Counters } from './ingest/counters.js'
 import { EventIngest } from './ingest/eventIngest.js'
 import { GroupCommitter } from './ingest/groupCommitter.js'
@@ -190,14 +190,7 @@ export async function startHub(opts: HubOptions): Promise<HubHandle> {
         onLoginDenied: (denial) => deniedLogins.record(denial),
         flood,
       })
-  const chain = new ChainCheck({
-    storage,
-    integrity: stores.integrity,
-    counters,
-    log: log.child({ name: 'hub:chain' }),
-    onFindings: (findings) => void raiseIntegrityAlarm(stores.alarms, findings, now(), log),
-  })
-  await chain.start()
+  const chain = await startChainCheck(stores, counters, log, now)
   const ingest = new EventIngest({
     bus: broker.bus,
     committer,

@@ -62,6 +62,16 @@ export interface LedgerFigures {
   tampered: number
 }
 
+/** What every scenario's ledger must show: nothing missing, twice, lost, moved, unsigned or tampered with. */
+export const CLEAN_LEDGER = {
+  gaps: 0,
+  duplicates: 0,
+  lost: 0,
+  mismatched: 0,
+  unsigned: 0,
+  tampered: 0,
+} as const
+
 /**
  * The check every fault scenario ends with, read straight from the hub's SQLite ledger:
  * per station, sequence numbers exactly 1..N with N the kiosk's last, no gap, no
@@ -73,16 +83,7 @@ export async function checkLedger(
   kiosks: readonly KioskAccount[],
 ): Promise<{ figures: LedgerFigures; examples: string[] }> {
   const ledger = await openDatabaseReadOnly(hubDb)
-  const figures: LedgerFigures = {
-    stations: kiosks.length,
-    events: 0,
-    gaps: 0,
-    duplicates: 0,
-    lost: 0,
-    mismatched: 0,
-    unsigned: 0,
-    tampered: 0,
-  }
+  const figures: LedgerFigures = { stations: kiosks.length, events: 0, ...CLEAN_LEDGER }
   const examples: string[] = []
   const note = (problem: string) => {
     if (examples.length < 10) examples.push(problem)

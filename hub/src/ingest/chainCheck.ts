@@ -3,6 +3,7 @@ import type { Event, RejectedEvent } from '@ejia/protocol'
 import { eventHash, publicKeyOf, verifyHash } from '@ejia/protocol/chain'
 import type { Logger } from 'pino'
 import type { AlarmStore } from '../storage/alarmStore.js'
+import type { HubStores } from '../storage/hubStores.js'
 import type { FindingKind, IntegrityFinding, IntegrityStore, PinnedKey } from '../storage/integrityStore.js'
 import { type ChainLink, eventKey, type Storage } from '../storage/storage.js'
 import type { Counters } from './counters.js'
@@ -341,6 +342,24 @@ function verified(events: readonly HashedEvent[], key: KeyObject): HashedEvent[]
   }
   close()
   return good
+}
+
+/** The chain check as every hub process that ingests runs it: findings stored, alarms raised. */
+export async function startChainCheck(
+  stores: Pick<HubStores, 'storage' | 'integrity' | 'alarms'>,
+  counters: Counters,
+  log: Logger,
+  now: () => number,
+): Promise<ChainCheck> {
+  const chain = new ChainCheck({
+    storage: stores.storage,
+    integrity: stores.integrity,
+    counters,
+    log: log.child({ name: 'hub:chain' }),
+    onFindings: (findings) => void raiseIntegrityAlarm(stores.alarms, findings, now(), log),
+  })
+  await chain.start()
+  return chain
 }
 
 /**

@@ -197,17 +197,6 @@ export const configPage = {
     columns: {
       issuedAt: '发出时间',
       station: '站点',
-      forget: {
-        personId: '人员编号',
-        reason: '原因',
-        reasons: {
-          personRequest: '本人申请',
-          consentWithdrawn: '撤回同意',
-          leftVillage: '已离开本村',
-          reenrol: '重新采集',
-          other: '其他',
-        },
-      },
       command: '指令',
       state: '状态',
       progress: '过程',
