@@ -269,4 +269,30 @@ describe.skipIf(!haveBrowser)('the dashboard’s config and commands, against re
     expect(progress).toMatch(/\d\d:\d\d:\d\d 成功/)
     expect(await done.getByTestId('command-state').textContent()).toBe('成功')
   })
+
+  it('sends forgetFace with the person and the reason from the form; a kiosk holding no template says so', {
+    timeout: 30_000,
+  }, async () => {
+    await page.getByTestId('control-tab-commands').click()
+    await page.getByTestId('command-target-station').check()
+    await page.getByTestId('command-target-pick-station').selectOption(a1)
+    await page.getByTestId('command-name').selectOption('forgetFace')
+    await page.getByTestId('command-forget-person').fill(`${a1}-m001`)
+    await page.getByTestId('command-forget-reason').selectOption('leftVillage')
+    await page.getByTestId('command-submit').click()
+    await page.getByTestId('command-confirm-yes').click()
+    const done = page.locator(
+      `[data-testid="command-row"][data-station="${a1}"][data-name="forgetFace"][data-state="succeeded"]`,
+    )
+    await done.waitFor({ timeout: 20_000 })
+    const [hubSays] = (await api(`/api/commands?station=${a1}`)).body.commands
+    expect(hubSays).toMatchObject({
+      name: 'forgetFace',
+      args: { personId: `${a1}-m001`, reason: 'leftVillage' },
+      issuedBy: 'town-a',
+    })
+    expect(await done.getByTestId('command-detail').textContent()).toBe(
+      `no face template of ${a1}-m001 on this kiosk: nothing to delete`,
+    )
+  })
 })
