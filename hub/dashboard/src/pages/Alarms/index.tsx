@@ -5,6 +5,7 @@ import { Tabs } from '../../components/Tabs.js'
 import { useDashboard } from '../../context.js'
 import { dateTime } from '../../format.js'
 import { alarmKindLabel, zh } from '../../strings/index.js'
+import { detailText } from './alarmDetail.js'
 
 type Tab = 'active' | 'history'
 
@@ -156,19 +157,4 @@ function AlarmRow(props: { alarm: AlarmView; busy: boolean; onAct: (action: 'ack
       </td>
     </tr>
   )
-}
-
-/** What an alarm's detail says, for the kinds whose detail is known; other details as compact JSON. */
-function detailText(detail: unknown): string {
-  if (detail === null || typeof detail !== 'object')
-    return detail === null || detail === undefined ? '' : String(detail)
-  const d = detail as Record<string, unknown>
-  const parts: string[] = []
-  if (Array.isArray(d.expected) && d.expected.length > 0)
-    parts.push(zh.alarms.detail.expected(d.expected.join('、')))
-  if (d.kioskOnline === false) parts.push(zh.alarms.detail.kioskOffline)
-  if (typeof d.backlog === 'number' && d.backlog > 0) parts.push(zh.alarms.detail.backlog(d.backlog))
-  if (parts.length > 0) return parts.join('；')
-  const json = JSON.stringify(detail)
-  return json.length > 120 ? `${json.slice(0, 117)}…` : json
 }
