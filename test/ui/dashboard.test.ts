@@ -1,11 +1,12 @@
-import { type Heartbeat, PROTOCOL_VERSION, stationTopic } from '@ejia/protocol'
+import { codecs, type Event, type Heartbeat, PROTOCOL_VERSION, stationTopic } from '@ejia/protocol'
+import { newJournalKey } from '@ejia/protocol/chain'
 import type { Browser, Page } from 'playwright-core'
 import { createServer, type ViteDevServer } from 'vite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { haveBrowser, launchChromium } from '../helpers/browser.js'
 import { makeDistrict } from '../helpers/district.js'
 import { operatorAuth, startTestHub, TEST_ADMIN, type TestHub } from '../helpers/hub.js'
-import { connectStation, type StationClient } from '../helpers/mqtt.js'
+import { checkinEvent, connectStation, type StationClient, signedChain } from '../helpers/mqtt.js'
 import { freePort } from '../helpers/net.js'
 import { until } from '../helpers/wait.js'
 
@@ -201,6 +202,67 @@ describe.skipIf(!haveBrowser)('the operators’ dashboard, served by a real hub'
     await page.waitForFunction(() => document.body.dataset.page === 'login')
     await page.reload()
     await page.waitForFunction(() => document.body.dataset.page === 'login')
+    await page.context().close()
+  })
+
+  it('lists what the chain check found, and lets a district operator re-pin a reinstalled kiosk', async () => {
+    // a1's kiosk: a signed batch with one event edited after signing; then, "reinstalled", a new key
+    const kiosk = kiosks.get(a1)?.client as StationClient
+    const send = async (events: Event[], key: string) => {
+      const ack = kiosk.nextAck()
+      const batch = { sentAt: new Date(hubNow()).toISOString(), key, events }
+      await kiosk.client.publishAsync(stationTopic(a1, 'events'), codecs.events.encode(batch), { qos: 1 })
+      return ack
+    }
+    const first = newJournalKey()
+    const [one, two] = signedChain([checkinEvent(a1, 1), checkinEvent(a1, 2)], first)
+    const edited = { ...two, body: { personId: `${a1}-m009`, method: 'card' } } as Event
+    expect((await send([one as Event, edited], first.publicKey)).rejected.map((r) => r.code)).toEqual([
+      'badSignature',
+    ])
+    const second = newJournalKey()
+    const third = signedChain([checkinEvent(a1, 3)], second)
+    // held: no ack comes for it, so none is awaited
+    const publishThird = () =>
+      kiosk.client.publishAsync(
+        stationTopic(a1, 'events'),
+        codecs.events.encode({
+          sentAt: new Date(hubNow()).toISOString(),
+          key: second.publicKey,
+          events: third,
+        }),
+        { qos: 1 },
+      )
+    await publishThird()
+    await until('the key change found', async () => {
+      const r = await api(`/api/integrity?station=${a1}`)
+      return r.body.findings?.some((f: any) => f.kind === 'keyChanged') ? true : undefined
+    })
+
+    const page = await loginPage(TEST_ADMIN.username, TEST_ADMIN.password)
+    await page.waitForFunction(() => document.body.dataset.page === 'fleet')
+    await page.getByTestId('nav-alarms').click()
+    await page.getByTestId('alarms-tab-integrity').click()
+    const rows = page.locator(`[data-testid="integrity-row"][data-station="${a1}"]`)
+    await rows.first().waitFor()
+    const kinds = await rows.evaluateAll((r) => r.map((x) => x.getAttribute('data-kind')))
+    expect(kinds).toEqual(['keyChanged', 'badSignature', 'keyPinned'])
+    const bad = page.locator(`[data-testid="integrity-row"][data-kind="badSignature"]`)
+    expect(await bad.locator('td').nth(2).textContent()).toBe('签名不符（被改动）')
+    expect(await bad.getByTestId('integrity-event').textContent()).toContain(`${a1}-m009`)
+    // the held event comes in once the new key is pinned
+    page.once('dialog', (d) => void d.accept('一体机硬盘损坏，镇上重装，已电话核实'))
+    await page
+      .locator('[data-testid="integrity-row"][data-kind="keyChanged"]')
+      .getByTestId('integrity-repin')
+      .click()
+    await until('the audit of the re-pin', async () => {
+      const r = await api('/api/audit?limit=20')
+      return r.body.entries.find((e: any) => e.action === 'station.journalKey.reset')
+    })
+    const again = kiosk.nextAck()
+    await publishThird()
+    expect((await again).accepted).toEqual([third[0]?.id])
     await page.context().close()
   })
 })

@@ -89,6 +89,13 @@ export const fleetPages = {
     since: (hhmm: string) => `${hhmm} 到岗`,
     shift: (from: string, to: string) => `班次 ${from}–${to}`,
   },
+  integrity: {
+    tab: '记录核查',
+    none: '未发现记录被改动',
+    columns: ['发现时间', '站点', '发现', '序号', '记录', '说明', ''],
+    repin: '重新登记密钥',
+    repinReason: '一体机重装后签名密钥更换。请写明核实情况（记入操作日志）：',
+  },
   alarms: {
     title: '告警',
     active: '当前告警',

@@ -6,8 +6,9 @@ import { useDashboard } from '../../context.js'
 import { dateTime } from '../../format.js'
 import { alarmKindLabel, zh } from '../../strings/index.js'
 import { detailText } from './alarmDetail.js'
+import { Integrity } from './Integrity.js'
 
-type Tab = 'active' | 'history'
+type Tab = 'active' | 'history' | 'integrity'
 
 /** 告警: what is going off now and what went off before; acknowledge (and resolve, where the hub can). */
 export function Alarms() {
@@ -59,9 +60,9 @@ export function Alarms() {
     <section class="alarms">
       <div class="toolbar">
         <Tabs
-          keys={['active', 'history'] as const}
+          keys={['active', 'history', 'integrity'] as const}
           current={tab}
-          label={(t) => zh.alarms[t]}
+          label={(t) => (t === 'integrity' ? zh.integrity.tab : zh.alarms[t])}
           onSelect={(t) => setTab(t)}
           testIdPrefix="alarms-tab"
         />
@@ -72,7 +73,9 @@ export function Alarms() {
           </span>
         ) : null}
       </div>
-      {rows === null ? (
+      {tab === 'integrity' ? (
+        <Integrity />
+      ) : rows === null ? (
         <p class="muted">{zh.alarms.loading}</p>
       ) : rows.length === 0 ? (
         <p class="muted" data-testid="alarms-empty">
