@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import { ConfigError, loadRegistry } from '@ejia/firmware-config'
 import { createLogger, parsePort, stopOnSignals } from '@ejia/platform'
 import { parseCount, parseInterval } from './backup/interval.js'
+import { parseBrokerLimits } from './broker/brokerLimitsFile.js'
 import { type HubOptions, startHub } from './main.js'
 import { isPostgresUrl } from './storage/hubStores.js'
 
@@ -10,7 +11,7 @@ const USAGE = `usage: ejia-hub --data DIR --registry FILE
                --tls-cert FILE --tls-key FILE --tls-ca FILE [--mqtts-port 8883] [--https-port 8443]
                [--lab [--mqtt-port 1883] [--http-port 8080] [--secure-cookies]]
                [--host ADDR] [--http-host ADDR] [--metrics-public]
-               [--backup-dir DIR [--backup-every 6h] [--backup-keep 28]]
+               [--backup-dir DIR [--backup-every 6h] [--backup-keep 28]] [--broker-limits FILE]
   --tls-cert/--tls-key/--tls-ca (PEM: the hub's server certificate and key and the district
   CA, the hub/ folder of \`ejia-config provision --ca\`): kiosks connect over mqtts on
   --mqtts-port with a certificate from that CA naming the station they log in as, and the
@@ -28,6 +29,9 @@ const USAGE = `usage: ejia-hub --data DIR --registry FILE
   --backup-dir makes an online backup of hub.db (and copies new photos) every
   --backup-every (default 6h), keeping the newest --backup-keep (default 28, a week);
   restore with ejia-backup. Without it the hub makes no backups.
+  --broker-limits FILE (JSON): the embedded broker's per-station rates, any of logins,
+  failedLogins, publishes, publishBytes as {"burst": n, "perSecond": n}; the rest keep their
+  defaults (docs/RELIABILITY.md, "Broker limits").
   Port 0 picks a free port. Prints the bound ports as one JSON line once listening
   ({"mqttPort","mqttsPort","httpPort","httpsPort"}; 0 or null for a listener that is off).
   --store postgres://user@host/db keeps the hub's data in PostgreSQL instead of DIR/hub.db
@@ -66,6 +70,7 @@ const { values } = parseArgs({
     'mqtt-username': { type: 'string' },
     'mqtt-password-file': { type: 'string' },
     store: { type: 'string' },
+    'broker-limits': { type: 'string' },
   },
 })
 if (!values.data || !values.registry || !['embedded', 'external'].includes(values.broker)) {
@@ -79,6 +84,7 @@ let httpPort: number
 let tls: HubOptions['tls']
 let backup: HubOptions['backup']
 let externalBroker: HubOptions['externalBroker']
+let brokerLimits: HubOptions['brokerLimits']
 try {
   if (values.broker === 'external') {
     if (!values['mqtt-url']) throw new RangeError('--broker external needs --mqtt-url')
@@ -109,6 +115,8 @@ try {
       httpsPort: parsePort('https-port', values['https-port']),
     }
   } else if (!values.lab) throw new RangeError(NEEDS_TLS)
+  if (values['broker-limits'] !== undefined)
+    brokerLimits = parseBrokerLimits(readFileSync(values['broker-limits'], 'utf8'), values['broker-limits'])
   if (values['backup-dir'])
     backup = {
       backupDir: values['backup-dir'],
@@ -135,6 +143,7 @@ const hub = await startHub({
   ...(externalBroker ? { externalBroker } : {}),
   ...(values.store ? { store: values.store } : {}),
   ...(tls ? { tls } : {}),
+  ...(brokerLimits ? { brokerLimits } : {}),
   lab: values.lab,
 }).catch((err: unknown) => {
   // e.g. a port already taken, or a ledger from a newer version: say so and stop
