@@ -92,6 +92,27 @@ if ! cmp -s "$CONFIG" "$ROOT$ETC/station.json" 2>/dev/null; then
   did "installed station config $ETC/station.json (0600)"
 fi
 
+# 4b. the station's TLS files (ejia-config provision --ca): its config names them relative to
+#     itself, so they go beside it; the key 0600, as the config
+CONFIG_DIR=$(cd "$(dirname "$CONFIG")" && pwd)
+TLS_FILES=$("$NODE_BIN" -e '
+  const c = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8").replace(/^\uFEFF/, ""))
+  const t = c.hub && c.hub.tls
+  if (t) for (const [kind, f] of [["ca", t.caFile], ["cert", t.certFile], ["key", t.keyFile]]) console.log(kind + "\t" + f)
+' "$CONFIG")
+while IFS=$'\t' read -r kind rel; do
+  [[ -z "$rel" ]] && continue
+  [[ "$rel" = /* ]] && continue # an absolute path: the office put the file there itself
+  if [[ "$rel" == *..* ]]; then echo "hub.tls names $rel: give a path beside the config" >&2; exit 1; fi
+  [[ -f "$CONFIG_DIR/$rel" ]] || { echo "hub.tls names $rel, which is not beside $CONFIG" >&2; exit 1; }
+  mode=0644
+  [[ "$kind" = key ]] && mode=0600
+  if ! cmp -s "$CONFIG_DIR/$rel" "$ROOT$ETC/$rel" 2>/dev/null; then
+    install -D -m "$mode" "$CONFIG_DIR/$rel" "$ROOT$ETC/$rel"
+    did "installed $ETC/$rel ($mode)"
+  fi
+done <<<"$TLS_FILES"
+
 # 5. systemd units, polkit rule, journald drop-in
 install_file() { # mode src dest
   if ! cmp -s "$2" "$3" 2>/dev/null; then

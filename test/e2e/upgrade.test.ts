@@ -12,6 +12,7 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createCa, issueStationCert, loadStationConfig } from '@ejia/firmware-config'
 import { afterAll, describe, expect, it } from 'vitest'
 import { makeDistrict } from '../helpers/district.js'
 import { startTestHub, type TestHub } from '../helpers/hub.js'
@@ -249,5 +250,77 @@ describe('agent upgrade', () => {
     expect(readlinkSync(join(root, 'opt/ejia/current'))).toBe('releases/9.1.0')
     expect(existsSync(join(root, `opt/ejia/releases/${OLD}`))).toBe(true)
     await waitFor('new version in heartbeats', agentVersion, (v) => v === '9.1.0')
+  })
+})
+
+/**
+ * A kiosk provisioned with `ejia-config provision --ca` logs in over mqtts with the files its
+ * config names beside it: the install script must bring them along (issue 10: TLS by default).
+ */
+describe('installing a kiosk with its TLS files', () => {
+  it('installs the CA and the station certificate 0644 and its key 0600 beside station.json, once', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'ejia-install-tls-'))
+    const [root, keys, out, bundle] = ['root', 'keys', 'out', 'bundle'].map((d) => join(work, d)) as [
+      string,
+      string,
+      string,
+      string,
+    ]
+    for (const d of [root, keys, out, bundle]) mkdirSync(d)
+    release('keygen', '--out', keys)
+    const base = release(
+      'pack',
+      '--from',
+      stageRelease(work, OLD),
+      '--key',
+      join(keys, 'release-key.pem'),
+      '--out',
+      out,
+    )
+    const station = structuredClone(makeDistrict(1).configs[0]!)
+    const id = station.station.id
+    const ca = await createCa({ name: '测试区 CA' })
+    const cert = await issueStationCert(ca, id)
+    writeFileSync(join(bundle, 'ca.crt'), ca.certPem)
+    writeFileSync(join(bundle, `${id}.crt`), cert.certPem)
+    writeFileSync(join(bundle, `${id}.key`), cert.keyPem)
+    const { allowPlain: _, ...hub } = station.hub as typeof station.hub & { allowPlain?: boolean }
+    const config = {
+      ...station,
+      hub: {
+        ...hub,
+        mqttUrl: 'mqtts://hub.example:8883',
+        tls: { caFile: 'ca.crt', certFile: `${id}.crt`, keyFile: `${id}.key` },
+      },
+      dataDir: '/var/lib/ejia',
+    }
+    writeFileSync(join(bundle, `${id}.json`), JSON.stringify(config, null, 2))
+    const install = () =>
+      execFileSync(
+        'bash',
+        [
+          join(ROOT, 'deploy/kiosk/install.sh'),
+          '--root',
+          root,
+          '--release',
+          base.tarball as string,
+          '--config',
+          join(bundle, `${id}.json`),
+          '--node',
+          process.execPath,
+          '--no-system',
+        ],
+        { encoding: 'utf8' },
+      )
+    const said = install()
+    for (const f of ['ca.crt', `${id}.crt`, `${id}.key`]) expect(said).toContain(`installed /etc/ejia/${f}`)
+    expect(install()).not.toContain('installed /etc/ejia/')
+    const etc = join(root, 'etc/ejia')
+    expect(statSync(join(etc, `${id}.key`)).mode & 0o777).toBe(0o600)
+    expect(statSync(join(etc, `${id}.crt`)).mode & 0o777).toBe(0o644)
+    // the installed config finds them where the agent will look
+    const loaded = loadStationConfig(join(etc, 'station.json'))
+    expect(readFileSync(loaded.hub.tls?.keyFile as string, 'utf8')).toBe(cert.keyPem)
+    expect(readFileSync(loaded.hub.tls?.caFile as string, 'utf8')).toBe(ca.certPem)
   })
 })
