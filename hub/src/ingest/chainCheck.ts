@@ -1,12 +1,11 @@
 import type { KeyObject } from 'node:crypto'
 import type { Event, RejectedEvent } from '@ejia/protocol'
-import { eventHash, publicKeyOf, verifyHash } from '@ejia/protocol/chain'
+import { eventHash, publicKeyOf } from '@ejia/protocol/chain'
 import type { Logger } from 'pino'
-import type { AlarmStore } from '../storage/alarmStore.js'
-import type { HubStores } from '../storage/hubStores.js'
 import type { FindingKind, IntegrityFinding, IntegrityStore, PinnedKey } from '../storage/integrityStore.js'
 import { type ChainLink, eventKey, type Storage } from '../storage/storage.js'
 import type { Counters } from './counters.js'
+import { asReceived, verified } from './signedRuns.js'
 
 /** Device time this far before the event it follows makes an event back-dated. */
 export const BACKDATED_AFTER_MS = 10 * 60_000
@@ -313,75 +312,5 @@ export class ChainCheck {
       },
       (err: unknown) => this.deps.log.error({ err }, 'could not store integrity findings'),
     )
-  }
-}
-
-/** An event as the station sent it, without the hash the hub computed. */
-function asReceived(e: Event | HashedEvent): Event {
-  if (!('hash' in e)) return e
-  const { hash: _, ...received } = e
-  return received as Event
-}
-
-/** The events whose signatures hold: the last of each linked run, then each of a run that fails. */
-function verified(events: readonly HashedEvent[], key: KeyObject): HashedEvent[] {
-  const sorted = [...events].sort((a, b) => a.seq - b.seq)
-  const good: HashedEvent[] = []
-  let run: HashedEvent[] = []
-  const close = () => {
-    const last = run.at(-1)
-    if (last === undefined) return
-    if (last.sig !== undefined && verifyHash(last.hash, last.sig, key)) good.push(...run)
-    else for (const e of run) if (e.sig !== undefined && verifyHash(e.hash, e.sig, key)) good.push(e)
-    run = []
-  }
-  for (const e of sorted) {
-    const before = run.at(-1)
-    if (before !== undefined && !(e.seq === before.seq + 1 && e.prev === before.hash)) close()
-    run.push(e)
-  }
-  close()
-  return good
-}
-
-/** The chain check as every hub process that ingests runs it: findings stored, alarms raised. */
-export async function startChainCheck(
-  stores: Pick<HubStores, 'storage' | 'integrity' | 'alarms'>,
-  counters: Counters,
-  log: Logger,
-  now: () => number,
-): Promise<ChainCheck> {
-  const chain = new ChainCheck({
-    storage: stores.storage,
-    integrity: stores.integrity,
-    counters,
-    log: log.child({ name: 'hub:chain' }),
-    onFindings: (findings) => void raiseIntegrityAlarm(stores.alarms, findings, now(), log),
-  })
-  await chain.start()
-  return chain
-}
-
-/**
- * One `journalIntegrity` alarm per station while findings stand; only a person resolves it,
- * after looking at the findings (`GET /api/v1/integrity`).
- */
-export async function raiseIntegrityAlarm(
-  alarms: AlarmStore,
-  findings: readonly IntegrityFinding[],
-  at: number,
-  log: Logger,
-): Promise<void> {
-  const byStation = new Map<string, IntegrityFinding[]>()
-  for (const f of findings) byStation.set(f.stationId, [...(byStation.get(f.stationId) ?? []), f])
-  for (const [stationId, list] of byStation) {
-    const kinds: Record<string, number> = {}
-    for (const f of list) kinds[f.kind] = (kinds[f.kind] ?? 0) + 1
-    const seqs = list.flatMap((f) => (f.seq === null ? [] : [f.seq]))
-    try {
-      await alarms.raise('journalIntegrity', stationId, at, { kinds, seqs: seqs.slice(0, 20) })
-    } catch (err) {
-      log.error({ err, stationId }, 'could not raise the journal integrity alarm')
-    }
   }
 }

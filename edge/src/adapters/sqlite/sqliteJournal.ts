@@ -1,28 +1,11 @@
 import { addCompatibleColumns, CodedError, type Database, openDatabase } from '@ejia/platform'
 import type { Event, EventType, RejectedEvent } from '@ejia/protocol'
-import { eventHash, type JournalKey, publicKeyOf, signHash, verifyHash } from '@ejia/protocol/chain'
+import { eventHash, type JournalKey, signHash } from '@ejia/protocol/chain'
 import type { BacklogStats, Journal, JournalEntry, JournalSize, PendingQuery } from '../../ports/journal.js'
 import { journalChainColumns, journalMigrations } from './journalMigrations.js'
+import { type ChainTail, chainTail, EVENT_COLUMNS, type EventRow, eventOfRow } from './journalRows.js'
 
 export class JournalError extends CodedError<'wrongStation' | 'appendFailed' | 'pruned'> {}
-
-interface EventRow {
-  seq: number
-  id: string
-  type: string
-  time: string
-  body: string
-  prev: string | null
-  sig: string | null
-}
-
-const EVENT_COLUMNS = 'seq, id, type, time, body, prev, sig'
-
-/** The newest event's seq and hash: what the next event links to. */
-interface ChainTail {
-  seq: number
-  hash: string | null
-}
 
 /**
  * The journal in a SQLite file: WAL with synchronous=FULL, so `append` resolving means
@@ -130,7 +113,7 @@ export class SqliteJournal implements Journal {
       q.uptoSeq ?? Number.MAX_SAFE_INTEGER,
       q.limit,
     )
-    return rows.map((r) => this.toEvent(r, JSON.parse(r.body)))
+    return rows.map((r) => eventOfRow(r, this.stationId))
   }
 
   async markAcked(ids: readonly string[], at: number): Promise<number> {
@@ -164,7 +147,7 @@ export class SqliteJournal implements Journal {
       type,
       personId,
     )
-    return r ? this.toEvent(r, JSON.parse(r.body)) : undefined
+    return r ? eventOfRow(r, this.stationId) : undefined
   }
 
   async since(type: EventType, fromTime: string, limit: number): Promise<Event[]> {
@@ -174,7 +157,7 @@ export class SqliteJournal implements Journal {
       fromTime,
       limit,
     )
-    return rows.map((r) => this.toEvent(r, JSON.parse(r.body)))
+    return rows.map((r) => eventOfRow(r, this.stationId))
   }
 
   async backlog(): Promise<BacklogStats> {
@@ -292,65 +275,6 @@ export class SqliteJournal implements Journal {
     await this.db.run("UPDATE meta SET value = '0' WHERE key = 'running'")
     await this.db.close()
   }
-
-  private toEvent(r: EventRow, body: unknown): Event {
-    const e = {
-      id: r.id,
-      stationId: this.stationId,
-      seq: r.seq,
-      time: r.time,
-      type: r.type as EventType,
-      body,
-    }
-    return {
-      ...e,
-      ...(r.prev === null ? {} : { prev: r.prev }),
-      ...(r.sig === null ? {} : { sig: r.sig }),
-    } as Event
-  }
-}
-
-/**
- * What the next event links to: the newest event's hash, recomputed from its content and
- * checked against its signature. The hub checks the signature of the last event of each
- * linked run it receives and takes the events before it on the strength of the links
- * (hub/src/ingest/chainCheck.ts), so the agent must never link to an event it did not
- * sign: a row added or changed by hand at the end of the file would be vouched for by
- * the next genuine event. Such a tail is refused, and the next event names no previous.
- */
-async function chainTail(
-  db: Database,
-  stationId: string,
-  key: JournalKey | undefined,
-): Promise<{ tail: ChainTail; tailRefused: number | undefined }> {
-  // sqlite_sequence has the highest seq ever issued; retention never deletes its row
-  const last = await db.get<EventRow & { hash: string | null }>(
-    `SELECT s.seq, e.id, e.type, e.time, e.body, e.prev, e.sig, e.hash
-     FROM sqlite_sequence s LEFT JOIN events e ON e.seq = s.seq WHERE s.name = 'events'`,
-  )
-  if (!last) return { tail: { seq: 0, hash: null }, tailRefused: undefined }
-  if (last.hash === null || last.id === null)
-    return { tail: { seq: last.seq, hash: null }, tailRefused: undefined }
-  if (!key) return { tail: { seq: last.seq, hash: last.hash }, tailRefused: undefined }
-  let hash: string | undefined
-  try {
-    hash = eventHash({
-      id: last.id,
-      stationId,
-      seq: last.seq,
-      time: last.time,
-      type: last.type,
-      body: JSON.parse(last.body) as unknown,
-      ...(last.prev === null ? {} : { prev: last.prev }),
-    } as Event)
-  } catch {
-    hash = undefined
-  }
-  const signed =
-    hash !== undefined && last.sig !== null && verifyHash(hash, last.sig, publicKeyOf(key.publicKey))
-  return signed
-    ? { tail: { seq: last.seq, hash: hash as string }, tailRefused: undefined }
-    : { tail: { seq: last.seq, hash: null }, tailRefused: last.seq }
 }
 
 /**
