@@ -118,43 +118,34 @@ describe.skipIf(!haveBrowser)('a way in without the face, whatever the face does
     for (const dir of temps) rmSync(dir, { recursive: true, force: true })
   })
 
-  it('face check-in off in the config: the other ways are offered, and a PIN signs in', {
-    timeout: 60_000,
-  }, async () => {
-    const kiosk = await startKiosk(false)
-    expect((await (await fetch(`${kiosk.url}/api/face`)).json()) as object).toMatchObject({ enabled: false })
-    const page = await openIdle(kiosk.url, 'fine')
-    expect(await idleWaysIn(page)).toEqual(['card', 'qr', 'pin', 'vouch'])
-    await page.getByTestId('go-face').click()
-    await page.getByTestId('face-failed').waitFor()
-    expect(await page.getByTestId('face-failed').textContent()).toContain('本机暂未开通刷脸签到')
-    expect(await fallbacksShown(page)).toEqual(['card', 'qr', 'pin', 'vouch'])
-    broken.push(...(await checkRules(page)))
-    await page.getByTestId('fallback-pin').click()
-    expect(await signInByPin(page)).toBe('朱涛红')
-    expect(await checkins(kiosk.dataDir)).toEqual([
-      expect.objectContaining({ personId: `${station}-m001`, method: 'pin' }),
-    ])
-  })
-
-  it('face check-in on but the camera will not open: the same ways, and a PIN signs in', {
-    timeout: 60_000,
-  }, async () => {
-    const kiosk = await startKiosk(true)
-    expect((await (await fetch(`${kiosk.url}/api/face`)).json()) as object).toMatchObject({ enabled: true })
-    const page = await openIdle(kiosk.url, 'broken')
-    expect(await idleWaysIn(page)).toEqual(['card', 'qr', 'pin', 'vouch'])
-    await page.getByTestId('go-face').click()
-    await page.getByTestId('face-failed').waitFor()
-    expect(await page.getByTestId('face-failed').textContent()).toContain('摄像头打不开')
-    expect(await fallbacksShown(page)).toEqual(['card', 'qr', 'pin', 'vouch'])
-    broken.push(...(await checkRules(page)))
-    await page.getByTestId('fallback-pin').click()
-    expect(await signInByPin(page)).toBe('朱涛红')
-    expect(await checkins(kiosk.dataDir)).toEqual([
-      expect.objectContaining({ personId: `${station}-m001`, method: 'pin' }),
-    ])
-  })
+  for (const c of [
+    { when: 'face check-in off in the config', faceOn: false, camera: 'fine', says: '本机暂未开通刷脸签到' },
+    {
+      when: 'face check-in on but the camera will not open',
+      faceOn: true,
+      camera: 'broken',
+      says: '摄像头打不开',
+    },
+  ] as const) {
+    it(`${c.when}: the other ways are offered, and a PIN signs in`, { timeout: 60_000 }, async () => {
+      const kiosk = await startKiosk(c.faceOn)
+      expect((await (await fetch(`${kiosk.url}/api/face`)).json()) as object).toMatchObject({
+        enabled: c.faceOn,
+      })
+      const page = await openIdle(kiosk.url, c.camera)
+      expect(await idleWaysIn(page)).toEqual(['card', 'qr', 'pin', 'vouch'])
+      await page.getByTestId('go-face').click()
+      await page.getByTestId('face-failed').waitFor()
+      expect(await page.getByTestId('face-failed').textContent()).toContain(c.says)
+      expect(await fallbacksShown(page)).toEqual(['card', 'qr', 'pin', 'vouch'])
+      broken.push(...(await checkRules(page)))
+      await page.getByTestId('fallback-pin').click()
+      expect(await signInByPin(page)).toBe('朱涛红')
+      expect(await checkins(kiosk.dataDir)).toEqual([
+        expect.objectContaining({ personId: `${station}-m001`, method: 'pin' }),
+      ])
+    })
+  }
 
   it('kept the kiosk rules on the screens visited', () => {
     expect(broken).toEqual([])
