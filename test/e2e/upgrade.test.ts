@@ -42,6 +42,19 @@ const release = (...args: string[]) =>
     execFileSync(process.execPath, [join(EDGE, 'bin', 'ejia-release.js'), ...args], { encoding: 'utf8' }),
   ) as Record<string, string>
 
+/** deploy/kiosk/install.sh into a temp root, without the system user or systemd; what it said. */
+const installKiosk = (root: string, tarball: string, config: string, ...more: string[]) =>
+  execFileSync(
+    'bash',
+    [
+      join(ROOT, 'deploy/kiosk/install.sh'),
+      ...['--root', root, '--release', tarball, '--config', config],
+      ...more,
+      ...['--node', process.execPath, '--no-system'],
+    ],
+    { encoding: 'utf8' },
+  )
+
 type CommandView = { commandId: string; state: string; detail: string | null }
 
 /**
@@ -103,24 +116,7 @@ describe('agent upgrade', () => {
 
     // the install script, twice: the second run changes nothing
     const install = () =>
-      execFileSync(
-        'bash',
-        [
-          join(ROOT, 'deploy/kiosk/install.sh'),
-          '--root',
-          root,
-          '--release',
-          base.tarball as string,
-          '--config',
-          configFile,
-          '--data-dir',
-          dataDir.slice(root.length),
-          '--node',
-          process.execPath,
-          '--no-system',
-        ],
-        { encoding: 'utf8' },
-      )
+      installKiosk(root, base.tarball as string, configFile, '--data-dir', dataDir.slice(root.length))
     expect(install()).toContain(`unpacked release ${OLD}`)
     expect(install()).not.toContain('installed station config')
     expect(readlinkSync(join(root, 'opt/ejia/current'))).toBe(`releases/${OLD}`)
@@ -295,23 +291,7 @@ describe('installing a kiosk with its TLS files', () => {
       dataDir: '/var/lib/ejia',
     }
     writeFileSync(join(bundle, `${id}.json`), JSON.stringify(config, null, 2))
-    const install = () =>
-      execFileSync(
-        'bash',
-        [
-          join(ROOT, 'deploy/kiosk/install.sh'),
-          '--root',
-          root,
-          '--release',
-          base.tarball as string,
-          '--config',
-          join(bundle, `${id}.json`),
-          '--node',
-          process.execPath,
-          '--no-system',
-        ],
-        { encoding: 'utf8' },
-      )
+    const install = () => installKiosk(root, base.tarball as string, join(bundle, `${id}.json`))
     const said = install()
     for (const f of ['ca.crt', `${id}.crt`, `${id}.key`]) expect(said).toContain(`installed /etc/ejia/${f}`)
     expect(install()).not.toContain('installed /etc/ejia/')
